@@ -1,0 +1,101 @@
+"""Roles map to capabilities; a capability holds at the node a role was granted and below.
+
+`Access` is worked out once per request (one query) and answers three questions:
+may the user do X anywhere in this chamber (`has`), is X limited to some branches
+(`branch_paths`), and may the user do X at this node (`covers`).
+"""
+from dataclasses import dataclass, field
+
+from .models import RoleKind
+
+# Capabilities: "<area>.<verb>". Keep this list the single source of truth.
+MEMBERS_VIEW = "members.view"
+MEMBERS_CHANGE = "members.change"
+PERSONAL_DATA = "members.personal_data"
+BRANCHES_VIEW = "branches.view"
+BRANCHES_CHANGE = "branches.change"
+OFFICERS_VIEW = "officers.view"
+OFFICERS_CHANGE = "officers.change"
+CHAMBER_ADMIN = "chamber.admin"
+EVALUATIONS_REVIEW = "evaluations.review"
+SELF_SERVICE = "members.self_service"
+
+_READ = {MEMBERS_VIEW, BRANCHES_VIEW, OFFICERS_VIEW}
+_WRITE = {MEMBERS_CHANGE, BRANCHES_CHANGE, OFFICERS_CHANGE}
+
+ROLE_CAPABILITIES = {
+    RoleKind.CHAMBER_ADMIN: _READ | _WRITE | {PERSONAL_DATA, CHAMBER_ADMIN, EVALUATIONS_REVIEW},
+    RoleKind.SECRETARIAT: _READ | _WRITE | {PERSONAL_DATA},
+    RoleKind.SECRETARIAT_READONLY: set(_READ),
+    RoleKind.BRANCH_SECRETARY: _READ | {MEMBERS_CHANGE},
+    RoleKind.REVIEWER: {EVALUATIONS_REVIEW},
+    RoleKind.MEMBER_REPRESENTATIVE: {SELF_SERVICE},
+    RoleKind.API_CLIENT: set(_READ),
+}
+
+# What a chamber's read-only API key may do: read the roster, nothing else.
+API_KEY_CAPABILITIES = frozenset(_READ)
+
+
+@dataclass
+class Access:
+    """What one user (or API key) may do in one chamber, and where in its tree."""
+
+    chamber: object
+    # capability -> branch paths where it holds; None in the list means the whole chamber.
+    grants: dict = field(default_factory=dict)
+    roles: tuple = ()
+    api_key: object = None
+
+    @property
+    def is_insider(self):
+        return bool(self.grants)
+
+    def has(self, capability):
+        return capability in self.grants
+
+    def branch_paths(self, capability):
+        """None when the capability holds chamber-wide, else the granted subtree paths."""
+        paths = self.grants.get(capability, [])
+        if None in paths:
+            return None
+        return list(paths)
+
+    def covers(self, capability, branch):
+        """May the user exercise `capability` at `branch` (None: the chamber root)?"""
+        paths = self.branch_paths(capability)
+        if paths is None:
+            return self.has(capability)
+        return branch is not None and any(branch.path.startswith(p) for p in paths)
+
+    def covers_any(self, capability, branches):
+        """For members in several branches: at least one branch is within the user's reach."""
+        paths = self.branch_paths(capability)
+        if paths is None:
+            return self.has(capability)
+        return any(b.path.startswith(p) for b in branches for p in paths)
+
+
+def access_for_user(chamber, user):
+    """Resolve a user's capabilities in `chamber` with one query."""
+    from .models import Role
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Access(chamber=chamber)
+    roles = tuple(
+        Role.objects.filter(chamber=chamber, user=user).select_related("branch").order_by("pk")
+    )
+    grants = {}
+    for role in roles:
+        path = role.branch.path if role.branch_id else None
+        for capability in ROLE_CAPABILITIES.get(role.kind, ()):
+            grants.setdefault(capability, []).append(path)
+    return Access(chamber=chamber, grants=grants, roles=roles)
+
+
+def access_for_api_key(chamber, api_key):
+    if api_key.chamber_id != chamber.pk or not api_key.is_active:
+        return Access(chamber=chamber)
+    return Access(
+        chamber=chamber, grants={c: [None] for c in API_KEY_CAPABILITIES}, api_key=api_key
+    )

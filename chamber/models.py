@@ -1,0 +1,217 @@
+"""The tenant core: chambers, the roles users hold in them, API keys, the audit log."""
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from .validators import validate_division_code, validate_uscc
+
+
+class ChamberKind(models.TextChoices):
+    FEDERATION = "federation", _("Federation / general chamber")
+    INDUSTRY = "industry", _("Industry chamber")
+    TOWNSHIP = "township", _("Township or street chamber")
+    OUT_OF_TOWN = "out_of_town", _("Out-of-town chamber")
+    PARK = "park", _("Park or market chamber")
+    OTHER = "other", _("Other chamber")
+
+
+class ChamberStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+class Chamber(models.Model):
+    """A chamber of commerce or federation: the tenant that owns every other row."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Used in URLs."))
+    kind = models.CharField(_("kind"), max_length=20, choices=ChamberKind.choices)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    registration_authority = models.CharField(_("registration authority"), max_length=200, blank=True)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    division_code = models.CharField(
+        _("administrative division code"),
+        max_length=6,
+        blank=True,
+        validators=[validate_division_code],
+    )
+    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="chamber-logos/", blank=True)
+    supervising_federation = models.ForeignKey(
+        "self",
+        verbose_name=_("supervising federation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="affiliated_chambers",
+        help_text=_("The federation sees this chamber's evaluation submissions and aggregate figures, never its roster."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChamberStatus.choices, default=ChamberStatus.ACTIVE
+    )
+    self_service_requires_approval = models.BooleanField(
+        _("self-service changes wait for approval"), default=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("chamber")
+        verbose_name_plural = _("chambers")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~models.Q(uscc=""), name="chamber_uscc_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TenantModel(models.Model):
+    """Base for every row a chamber owns: carries the chamber and is scoped to it.
+
+    The scoped manager raises on any query made outside `scope(chamber=...)`, so a
+    forgotten tenant filter fails in tests instead of leaking in production.
+    """
+
+    chamber = models.ForeignKey(
+        Chamber, verbose_name=_("chamber"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = ScopedManager(chamber="chamber")
+
+    class Meta:
+        abstract = True
+
+
+class RoleKind(models.TextChoices):
+    CHAMBER_ADMIN = "chamber_admin", _("Chamber administrator")
+    SECRETARIAT = "secretariat", _("Secretariat staff")
+    SECRETARIAT_READONLY = "secretariat_readonly", _("Secretariat (read-only)")
+    BRANCH_SECRETARY = "branch_secretary", _("Branch secretary")
+    REVIEWER = "reviewer", _("Reviewer")
+    MEMBER_REPRESENTATIVE = "member_representative", _("Member representative")
+    API_CLIENT = "api_client", _("Read-only API client")
+
+
+class Role(TenantModel):
+    """A role a user holds in a chamber, at its root (no branch) or at a branch and below."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="chamber_roles"
+    )
+    kind = models.CharField(_("role"), max_length=30, choices=RoleKind.choices)
+    branch = models.ForeignKey(
+        "branches.Branch",
+        verbose_name=_("branch"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        help_text=_("Empty: the whole chamber. Otherwise this branch and everything below it."),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chamber", "user", "kind", "branch"], name="role_unique_per_node"
+            ),
+            models.UniqueConstraint(
+                fields=["chamber", "user", "kind"],
+                condition=models.Q(branch__isnull=True),
+                name="role_unique_at_root",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "chamber"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()}"
+
+
+class ApiKey(TenantModel):
+    """A per-chamber key for systems that pull the roster; read-only by construction.
+
+    Only a SHA-256 digest is stored: keys are 256-bit random, so a slow password hash
+    would add latency to every roster request without adding safety.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(raw_key):
+        return hashlib.sha256(raw_key.encode()).hexdigest()
+
+    @staticmethod
+    def generate():
+        """A new raw key `ck_<prefix>.<secret>`; only the caller ever sees it."""
+        prefix = secrets.token_hex(4)
+        return prefix, f"ck_{prefix}.{secrets.token_urlsafe(32)}"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def revoke(self):
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
+
+
+class AuditEntry(TenantModel):
+    """One change to a record: who, when, what before and after, and why. Never edited."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("by (name)"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=30)
+    target_type = models.CharField(_("record type"), max_length=60)
+    target_id = models.CharField(_("record id"), max_length=40)
+    target_repr = models.CharField(_("record"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["chamber", "target_type", "target_id", "created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_repr}"

@@ -1,0 +1,17 @@
+"""pytest: the real database named by DATABASE_URL (PostgreSQL in CI), SQLite otherwise.
+
+Speed-ups only where they change nothing the tests assert: a fast password hasher,
+the locmem outbox, eager Celery for unit tests (the worker tests start a real worker).
+"""
+from .base import *  # noqa: F401,F403
+
+SECRET_KEY = "tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,1 @@
+"""Models of the charity app; filled by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of the events app; filled by its own issue."""

@@ -1,0 +1,408 @@
+"""Writes to the roster: enterprises, people, contacts, memberships and their history,
+annual figures and self-service grants. Officers live in `members/officers.py`.
+
+Every service validates (raising Django's ValidationError with field messages in the
+user's language), writes inside a transaction, and records who changed what.
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+from pypinyin import Style, lazy_pinyin
+
+from chamber.access import MEMBERS_CHANGE
+from chamber.audit import actor_label, audit_record, diff, snapshot
+from chamber.models import Role, RoleKind
+from chamber.validators import normalize_id_number, normalize_industry_code, normalize_mobile, normalize_uscc, id_number_birth_date
+
+from .models import (
+    STATUS_TRANSITIONS,
+    AnnualFigures,
+    ChangeField,
+    Contact,
+    Enterprise,
+    Membership,
+    MembershipBranch,
+    MembershipChange,
+    MembershipKind,
+    MembershipStatus,
+    Person,
+    Rank,
+)
+
+ENTERPRISE_FIELDS = (
+    "name", "uscc", "legal_representative", "industry_code", "division_code", "address",
+    "founded_on", "registered_capital", "employees", "website", "description",
+)
+# What a member representative may change on their own enterprise.
+SELF_SERVICE_ENTERPRISE_FIELDS = (
+    "legal_representative", "industry_code", "address", "registered_capital", "employees", "website", "description",
+)
+PERSON_FIELDS = ("name", "gender", "birth_date", "mobile", "email", "id_number", "political_affiliation")
+
+DEFAULT_RANKS = (
+    ("president", "会长单位"),
+    ("executive-president", "执行会长单位"),
+    ("vice-president", "副会长单位"),
+    ("standing-council", "常务理事单位"),
+    ("council", "理事单位"),
+    ("member", "会员单位"),
+)
+
+
+def pinyin_initials(text):
+    """'苏州光电' -> 'szgd'; letters and digits in the text are kept as they are."""
+    letters = lazy_pinyin(text or "", style=Style.FIRST_LETTER, errors="default")
+    return "".join(ch for ch in "".join(letters).lower() if ch.isalnum())[:200]
+
+
+def _normalise(instance, field, normaliser):
+    value = getattr(instance, field)
+    if value:
+        try:
+            setattr(instance, field, normaliser(value))
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from None
+
+
+def _save_unique(instance, unique_errors):
+    """Save, turning a unique-constraint race into the same field error a pre-check gives."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        for marker, error in unique_errors.items():
+            if marker in str(exc):
+                raise ValidationError(error) from None
+        raise
+
+
+def ensure_within_reach(access, membership):
+    """A branch-limited writer must still see the member after the write (else roll back)."""
+    if access is None or access.branch_paths(MEMBERS_CHANGE) is None:
+        return
+    branches = list(membership.branches.all())
+    if not access.covers_any(MEMBERS_CHANGE, branches):
+        raise PermissionDenied(_("You may only manage members of your own branches."))
+
+
+# --- Ranks ---------------------------------------------------------------------------------
+
+def rank_defaults_create(*, chamber):
+    """Give a new chamber the usual rank list; it edits the list afterwards."""
+    for order, (code, name) in enumerate(DEFAULT_RANKS):
+        Rank.objects.get_or_create(chamber=chamber, code=code, defaults={"name": name, "order": (order + 1) * 10})
+
+
+# --- Enterprises ---------------------------------------------------------------------------
+
+def _enterprise_clean(enterprise):
+    _normalise(enterprise, "uscc", normalize_uscc)
+    _normalise(enterprise, "industry_code", normalize_industry_code)
+    enterprise.name = (enterprise.name or "").strip()
+    enterprise.name_initials = pinyin_initials(enterprise.name)
+    enterprise.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
+    if enterprise.uscc and Enterprise.objects.filter(chamber=enterprise.chamber, uscc=enterprise.uscc).exclude(pk=enterprise.pk).exists():
+        raise ValidationError({"uscc": _("An enterprise with this unified social credit code is already registered in this chamber.")})
+
+
+_ENTERPRISE_UNIQUE = {
+    "enterprise_uscc_unique_in_chamber": {"uscc": _("An enterprise with this unified social credit code is already registered in this chamber.")},
+}
+
+
+@transaction.atomic
+def enterprise_create(*, chamber, actor, **fields):
+    enterprise = Enterprise(chamber=chamber, **{k: v for k, v in fields.items() if k in ENTERPRISE_FIELDS})
+    _enterprise_clean(enterprise)
+    _save_unique(enterprise, _ENTERPRISE_UNIQUE)
+    audit_record(chamber=chamber, actor=actor, action="create", target=enterprise,
+                 changes={k: [None, v] for k, v in snapshot(enterprise, ENTERPRISE_FIELDS).items() if v not in ("", None)})
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, enterprise, actor, allowed_fields=ENTERPRISE_FIELDS, reason="", **fields):
+    """Change an enterprise's profile; fields outside `allowed_fields` are refused."""
+    refused = sorted(set(fields) - set(allowed_fields))
+    if refused:
+        raise ValidationError({name: _("You may not change this field.") for name in refused})
+    before = snapshot(enterprise, ENTERPRISE_FIELDS)
+    for name, value in fields.items():
+        setattr(enterprise, name, value)
+    _enterprise_clean(enterprise)
+    _save_unique(enterprise, _ENTERPRISE_UNIQUE)
+    changes = diff(before, snapshot(enterprise, ENTERPRISE_FIELDS))
+    if changes:
+        audit_record(chamber=enterprise.chamber, actor=actor, action="update", target=enterprise, changes=changes, reason=reason)
+    return enterprise
+
+
+def enterprise_self_service_update(*, enterprise, user, **fields):
+    """A member representative edits their own enterprise (guardian object permission)."""
+    if not user.has_perm("members.change_enterprise", enterprise):
+        raise PermissionDenied(_("You may only change your own enterprise."))
+    return enterprise_update(enterprise=enterprise, actor=user, allowed_fields=SELF_SERVICE_ENTERPRISE_FIELDS,
+                             reason=_("Self-service"), **fields)
+
+
+# --- People and contacts -------------------------------------------------------------------
+
+def _person_clean(person):
+    person.name = (person.name or "").strip()
+    _normalise(person, "mobile", normalize_mobile)
+    _normalise(person, "id_number", normalize_id_number)
+    if person.id_number:
+        born = id_number_birth_date(person.id_number)
+        if person.birth_date and person.birth_date != born:
+            raise ValidationError({"birth_date": _("The birth date does not match the one inside the ID number.")})
+        person.birth_date = born
+        if not person.gender:
+            person.gender = "male" if int(person.id_number[16]) % 2 else "female"
+    person.name_initials = pinyin_initials(person.name)[:60]
+    person.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
+    if person.id_number and Person.objects.filter(chamber=person.chamber, id_number=person.id_number).exclude(pk=person.pk).exists():
+        raise ValidationError({"id_number": _("A person with this ID number is already registered in this chamber.")})
+
+
+_PERSON_UNIQUE = {
+    "person_id_number_unique_in_chamber": {"id_number": _("A person with this ID number is already registered in this chamber.")},
+}
+
+
+@transaction.atomic
+def person_create(*, chamber, actor, **fields):
+    person = Person(chamber=chamber, **{k: v for k, v in fields.items() if k in PERSON_FIELDS + ("user",)})
+    _person_clean(person)
+    _save_unique(person, _PERSON_UNIQUE)
+    audit_record(chamber=chamber, actor=actor, action="create", target=person,
+                 changes={"name": [None, person.name]})
+    return person
+
+
+@transaction.atomic
+def person_update(*, person, actor, reason="", **fields):
+    refused = sorted(set(fields) - set(PERSON_FIELDS))
+    if refused:
+        raise ValidationError({name: _("You may not change this field.") for name in refused})
+    before = snapshot(person, PERSON_FIELDS)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    _person_clean(person)
+    _save_unique(person, _PERSON_UNIQUE)
+    changes = diff(before, snapshot(person, PERSON_FIELDS))
+    if "id_number" in changes:  # never write an ID number into the log in clear
+        changes["id_number"] = ["***", "***"]
+    if changes:
+        audit_record(chamber=person.chamber, actor=actor, action="update", target=person, changes=changes, reason=reason)
+    return person
+
+
+@transaction.atomic
+def contact_add(*, enterprise, person, actor, title="", is_primary=False):
+    if person.chamber_id != enterprise.chamber_id:
+        raise ValidationError({"person": _("This person does not exist.")})
+    if is_primary:
+        Contact.objects.filter(chamber=enterprise.chamber, enterprise=enterprise).update(is_primary=False)
+    contact, _created = Contact.objects.update_or_create(
+        chamber=enterprise.chamber, enterprise=enterprise, person=person,
+        defaults={"title": title, "is_primary": is_primary},
+    )
+    audit_record(chamber=enterprise.chamber, actor=actor, action="contact", target=enterprise,
+                 changes={"contact": [None, f"{person.name} {title}".strip()]})
+    return contact
+
+
+@transaction.atomic
+def contact_remove(*, contact, actor):
+    enterprise = contact.enterprise
+    audit_record(chamber=enterprise.chamber, actor=actor, action="contact", target=enterprise,
+                 changes={"contact": [f"{contact.person.name} {contact.title}".strip(), None]})
+    contact.delete()
+
+
+# --- Memberships and their history -----------------------------------------------------------
+
+def _record(membership, actor, field, old, new, reason="", effective_on=None):
+    return MembershipChange.objects.create(
+        chamber=membership.chamber, membership=membership, field=field,
+        old_value=str(old or "")[:500], new_value=str(new or "")[:500], reason=(reason or "")[:500],
+        effective_on=effective_on or timezone.localdate(),
+        actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label(actor)[:150],
+    )
+
+
+def _branch_names(branches):
+    return "、".join(sorted(b.name for b in branches))
+
+
+def _check_branches(chamber, branches):
+    for branch in branches:
+        if branch.chamber_id != chamber.pk:
+            raise ValidationError({"branches": _("This branch does not exist.")})
+        if branch.status == "archived":
+            raise ValidationError({"branches": _("Branch %(name)s is archived.") % {"name": branch.name}})
+
+
+_MEMBERSHIP_UNIQUE = {
+    "membership_number_unique": {"member_number": _("This member number is already in use in this chamber.")},
+    "membership_one_current_per_enterprise": {"enterprise": _("This enterprise is already a member of this chamber.")},
+}
+
+
+@transaction.atomic
+def membership_create(*, chamber, actor, kind, rank, enterprise=None, person=None, branches=(),
+                      member_number="", joined_on=None, status=MembershipStatus.APPLIED, reason="", access=None):
+    """Admit a member; the first history row records how it came in."""
+    if rank.chamber_id != chamber.pk:
+        raise ValidationError({"rank": _("This rank does not exist.")})
+    for holder in (enterprise, person):
+        if holder is not None and holder.chamber_id != chamber.pk:
+            raise ValidationError({"enterprise" if holder is enterprise else "person": _("This record does not exist.")})
+    if kind == MembershipKind.INDIVIDUAL and person is None:
+        raise ValidationError({"person": _("An individual member needs a person.")})
+    if kind != MembershipKind.INDIVIDUAL and enterprise is None:
+        raise ValidationError({"enterprise": _("An enterprise or group member needs an organisation.")})
+    if kind != MembershipKind.INDIVIDUAL:
+        person = None
+    else:
+        enterprise = None
+    if enterprise is not None and Membership.objects.filter(chamber=chamber, enterprise=enterprise).exclude(status=MembershipStatus.LEFT).exists():
+        raise ValidationError({"enterprise": _("This enterprise is already a member of this chamber.")})
+    if member_number and Membership.objects.filter(chamber=chamber, member_number=member_number).exists():
+        raise ValidationError({"member_number": _("This member number is already in use in this chamber.")})
+    if status not in (MembershipStatus.APPLIED, MembershipStatus.ACTIVE):
+        raise ValidationError({"status": _("A new member is either applying or active.")})
+    branches = list(branches)
+    _check_branches(chamber, branches)
+    if status == MembershipStatus.ACTIVE and joined_on is None:
+        joined_on = timezone.localdate()
+    membership = Membership(chamber=chamber, kind=kind, enterprise=enterprise, person=person, rank=rank,
+                            member_number=member_number, joined_on=joined_on, status=status)
+    membership.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
+    _save_unique(membership, _MEMBERSHIP_UNIQUE)
+    MembershipBranch.objects.bulk_create(
+        [MembershipBranch(chamber=chamber, membership=membership, branch=b) for b in branches]
+    )
+    _record(membership, actor, ChangeField.CREATED, "", membership.status, reason, effective_on=joined_on)
+    _record(membership, actor, ChangeField.RANK, "", rank.name, reason, effective_on=joined_on)
+    if branches:
+        _record(membership, actor, ChangeField.BRANCHES, "", _branch_names(branches), reason, effective_on=joined_on)
+    ensure_within_reach(access, membership)
+    return membership
+
+
+@transaction.atomic
+def membership_change_status(*, membership, actor, status, reason, effective_on=None, access=None):
+    """Move a member along applied → active → suspended / lapsed / left, with a reason."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk, chamber=membership.chamber)
+    old = MembershipStatus(membership.status)
+    new = MembershipStatus(status)
+    if new == old:
+        return membership
+    if new not in STATUS_TRANSITIONS[old]:
+        raise ValidationError({"status": _("A member cannot go from %(old)s to %(new)s.") % {"old": old.label, "new": new.label}})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give a reason for this change.")})
+    effective_on = effective_on or timezone.localdate()
+    membership.status = new
+    if new == MembershipStatus.ACTIVE and membership.joined_on is None:
+        membership.joined_on = effective_on
+    if new == MembershipStatus.LEFT:
+        membership.left_on = effective_on
+    membership.save(update_fields=["status", "joined_on", "left_on", "updated_at"])
+    _record(membership, actor, ChangeField.STATUS, old.value, new.value, reason, effective_on)
+    ensure_within_reach(access, membership)
+    return membership
+
+
+@transaction.atomic
+def membership_change_rank(*, membership, actor, rank, reason, effective_on=None, access=None):
+    if rank.chamber_id != membership.chamber_id:
+        raise ValidationError({"rank": _("This rank does not exist.")})
+    if rank.pk == membership.rank_id:
+        return membership
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give a reason for this change.")})
+    old = membership.rank
+    membership.rank = rank
+    membership.save(update_fields=["rank", "updated_at"])
+    _record(membership, actor, ChangeField.RANK, old.name, rank.name, reason, effective_on)
+    ensure_within_reach(access, membership)
+    return membership
+
+
+@transaction.atomic
+def membership_set_branches(*, membership, actor, branches, reason, effective_on=None, access=None):
+    branches = list(branches)
+    _check_branches(membership.chamber, branches)
+    current = list(membership.branches.all())
+    if {b.pk for b in current} == {b.pk for b in branches}:
+        return membership
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give a reason for this change.")})
+    MembershipBranch.objects.filter(chamber=membership.chamber, membership=membership).exclude(branch__in=branches).delete()
+    existing = {b.pk for b in current}
+    MembershipBranch.objects.bulk_create([
+        MembershipBranch(chamber=membership.chamber, membership=membership, branch=b) for b in branches if b.pk not in existing
+    ])
+    Membership.objects.filter(pk=membership.pk).update(updated_at=timezone.now())
+    _record(membership, actor, ChangeField.BRANCHES, _branch_names(current), _branch_names(branches), reason, effective_on)
+    ensure_within_reach(access, membership)
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership, actor, member_number=None, joined_on=None, reason="", access=None):
+    """Edit the plain fields of a membership (number, join date); audited."""
+    before = snapshot(membership, ("member_number", "joined_on"))
+    if member_number is not None:
+        if member_number and Membership.objects.filter(chamber=membership.chamber, member_number=member_number).exclude(pk=membership.pk).exists():
+            raise ValidationError({"member_number": _("This member number is already in use in this chamber.")})
+        membership.member_number = member_number
+    if joined_on is not None:
+        membership.joined_on = joined_on
+    membership.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
+    _save_unique(membership, _MEMBERSHIP_UNIQUE)
+    changes = diff(before, snapshot(membership, ("member_number", "joined_on")))
+    if changes:
+        audit_record(chamber=membership.chamber, actor=actor, action="update", target=membership, changes=changes, reason=reason)
+    ensure_within_reach(access, membership)
+    return membership
+
+
+# --- Annual figures --------------------------------------------------------------------------
+
+@transaction.atomic
+def annual_figures_set(*, enterprise, actor, year, revenue=None, tax_paid=None, employees=None):
+    """Create or replace one year's figures (one row per enterprise per year); audited."""
+    figures = AnnualFigures.objects.filter(chamber=enterprise.chamber, enterprise=enterprise, year=year).first()
+    before = snapshot(figures, ("revenue", "tax_paid", "employees")) if figures else {}
+    figures = figures or AnnualFigures(chamber=enterprise.chamber, enterprise=enterprise, year=year)
+    figures.revenue, figures.tax_paid, figures.employees = revenue, tax_paid, employees
+    figures.full_clean(exclude=["chamber", "enterprise"], validate_unique=False, validate_constraints=False)
+    figures.save()
+    changes = diff(before, snapshot(figures, ("revenue", "tax_paid", "employees")))
+    if changes:
+        audit_record(chamber=enterprise.chamber, actor=actor, action=f"figures {year}", target=enterprise, changes=changes)
+    return figures
+
+
+# --- Member representatives (self-service) ----------------------------------------------------
+
+@transaction.atomic
+def member_representative_grant(*, enterprise, user, actor):
+    """Let `user` keep `enterprise`'s profile, contacts and figures (and nothing else)."""
+    Role.objects.get_or_create(chamber=enterprise.chamber, user=user, kind=RoleKind.MEMBER_REPRESENTATIVE, branch=None,
+                               defaults={"granted_by": actor if getattr(actor, "pk", None) else None})
+    assign_perm("members.change_enterprise", user, enterprise)
+    audit_record(chamber=enterprise.chamber, actor=actor, action="grant representative", target=enterprise,
+                 changes={"representative": [None, user.get_username()]})
+
+
+@transaction.atomic
+def member_representative_revoke(*, enterprise, user, actor):
+    remove_perm("members.change_enterprise", user, enterprise)
+    audit_record(chamber=enterprise.chamber, actor=actor, action="revoke representative", target=enterprise,
+                 changes={"representative": [user.get_username(), None]})
