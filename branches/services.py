@@ -28,6 +28,11 @@ def _check_code(chamber, code, exclude_pk=None):
 def branch_create(*, chamber, actor, name, kind, parent=None, code="", leader=None, founded_on=None):
     """Add a node under `parent` (or at the top of the chamber's tree)."""
     _check_parent(chamber, parent)
+    if parent is not None:
+        # Re-read and lock the parent: the caller's instance may predate a move of its
+        # subtree, and its path is what the new node's path is built from.
+        parent = Branch.objects.select_for_update().get(pk=parent.pk, chamber=chamber)
+        _check_parent(chamber, parent)
     _check_code(chamber, code)
     branch = Branch(
         chamber=chamber, parent=parent, name=name, kind=kind, code=code,
@@ -76,6 +81,7 @@ def branch_move(*, branch, actor, new_parent, reason=""):
     branch.refresh_from_db()
     if new_parent is not None:
         new_parent.refresh_from_db()
+        _check_parent(chamber, new_parent)  # again: it may have been archived since it was loaded
         if new_parent.path.startswith(branch.path):
             raise ValidationError({"parent": _("A branch cannot be moved under itself or one of its own sub-branches.")})
     old_path, old_depth = branch.path, branch.depth
@@ -97,6 +103,7 @@ def branch_move(*, branch, actor, new_parent, reason=""):
 def branch_archive(*, branch, actor, reason=""):
     """Archive a node and everything below it; members keep their history."""
     chamber = branch.chamber
+    branch.refresh_from_db()  # the caller's path may predate a move of an ancestor
     count = Branch.objects.filter(chamber=chamber, path__startswith=branch.path).exclude(
         status=BranchStatus.ARCHIVED
     ).update(status=BranchStatus.ARCHIVED)

@@ -17,9 +17,18 @@ def _plain(value):
     return value
 
 
+def _field_value(instance, name):
+    value = getattr(instance, name)
+    field = instance._meta.get_field(name)
+    if isinstance(field, models.DecimalField) and value is not None:
+        # 10, "10" and 10.00 are one amount: compare them in the column's own precision.
+        return f"{decimal.Decimal(value):.{field.decimal_places}f}"
+    return _plain(value)
+
+
 def snapshot(instance, fields):
     """The current values of `fields`, as JSON-friendly values for a later diff."""
-    return {name: _plain(getattr(instance, name)) for name in fields}
+    return {name: _field_value(instance, name) for name in fields}
 
 
 def diff(before, after):

@@ -97,9 +97,10 @@ def rotating_chair_add(*, term, actor, position, starts_on, ends_on):
 @transaction.atomic
 def liaison_assign(*, officer, membership, actor):
     _same_chamber(officer.chamber, membership=membership)
-    liaison, _created = Liaison.objects.get_or_create(chamber=officer.chamber, officer=officer, membership=membership)
-    audit_record(chamber=officer.chamber, actor=actor, action="liaison", target=membership,
-                 changes={"liaison": [None, str(officer)]})
+    liaison, created = Liaison.objects.get_or_create(chamber=officer.chamber, officer=officer, membership=membership)
+    if created:  # assigning again changes nothing, so there is nothing to log
+        audit_record(chamber=officer.chamber, actor=actor, action="liaison", target=membership,
+                     changes={"liaison": [None, str(officer)]})
     return liaison
 
 
