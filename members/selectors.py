@@ -1,9 +1,9 @@
 """Reads of the roster. Every list is filtered by chamber and by the reader's branch reach,
 with its related rows fetched up front so a page costs a fixed number of queries."""
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from branches.selectors import membership_in_subtree_q
+from branches.selectors import branch_subtree_q, membership_in_subtree_q
 from chamber.access import MEMBERS_VIEW
 
 from .models import (
@@ -11,11 +11,14 @@ from .models import (
     AnnualFigures,
     Contact,
     Enterprise,
+    EnterpriseUserObjectPermission,
     Membership,
+    MembershipBranch,
     MembershipChange,
     OfficerPosition,
     Person,
     Post,
+    Rank,
     Term,
 )
 
@@ -65,12 +68,57 @@ def membership_history(*, membership):
     return MembershipChange.objects.filter(chamber=membership.chamber, membership=membership).select_related("actor")
 
 
-def enterprise_list(*, chamber):
-    return Enterprise.objects.filter(chamber=chamber)
+def _reach_paths(access, capability):
+    """None: no branch limit; else the subtree paths the reader's roles were granted at."""
+    return None if access is None else access.branch_paths(capability)
 
 
-def person_list(*, chamber):
-    return Person.objects.filter(chamber=chamber).prefetch_related("representative_posts", "honours")
+def enterprise_list(*, chamber, access=None, capability=MEMBERS_VIEW):
+    """Enterprises; a branch-limited reader sees those with a membership in their subtrees."""
+    qs = Enterprise.objects.filter(chamber=chamber)
+    paths = _reach_paths(access, capability)
+    if paths is not None:
+        in_reach = MembershipBranch.objects.filter(chamber=chamber, membership__enterprise=OuterRef("pk"))
+        qs = qs.filter(Exists(in_reach.filter(branch_subtree_q(paths, "branch__path"))))
+    return qs
+
+
+def enterprise_self_service_list(*, chamber, user):
+    """The enterprises `user` represents (guardian's direct-FK grant on each one)."""
+    granted = EnterpriseUserObjectPermission.objects.filter(
+        user=user, permission__codename="change_enterprise", permission__content_type__app_label="members"
+    ).values("content_object_id")
+    return Enterprise.objects.filter(chamber=chamber, pk__in=granted)
+
+
+def contact_list(*, enterprise):
+    return (
+        Contact.objects.filter(chamber=enterprise.chamber, enterprise=enterprise)
+        .select_related("person")
+        .order_by("-is_primary", "pk")
+    )
+
+
+def person_list(*, chamber, access=None, capability=MEMBERS_VIEW):
+    """People with posts and honours; a branch-limited reader sees the individual members and
+    the contacts of member enterprises within their subtrees."""
+    qs = Person.objects.filter(chamber=chamber).prefetch_related("representative_posts", "honours")
+    paths = _reach_paths(access, capability)
+    if paths is not None:
+        links = MembershipBranch.objects.filter(chamber=chamber).filter(branch_subtree_q(paths, "branch__path"))
+        qs = qs.filter(
+            Exists(links.filter(membership__person=OuterRef("pk")))
+            | Exists(links.filter(membership__enterprise__contacts__person=OuterRef("pk")))
+        )
+    return qs
+
+
+def rank_list(*, chamber):
+    return Rank.objects.filter(chamber=chamber).order_by("order", "pk")
+
+
+def term_list(*, chamber):
+    return Term.objects.filter(chamber=chamber).order_by("-ordinal", "pk")
 
 
 def annual_figures_list(*, enterprise):

@@ -22,6 +22,7 @@ from .models import (
     ChangeField,
     Contact,
     Enterprise,
+    EnterpriseUserObjectPermission,
     Membership,
     MembershipBranch,
     MembershipChange,
@@ -82,7 +83,9 @@ def ensure_within_reach(access, membership):
     """A branch-limited writer must still see the member after the write (else roll back)."""
     if access is None or access.branch_paths(MEMBERS_CHANGE) is None:
         return
-    branches = list(membership.branches.all())
+    # Read the links afresh: `membership.branches` may be a prefetched list from before the write.
+    links = MembershipBranch.objects.filter(chamber=membership.chamber, membership=membership).select_related("branch")
+    branches = [link.branch for link in links]
     if not access.covers_any(MEMBERS_CHANGE, branches):
         raise PermissionDenied(_("You may only manage members of your own branches."))
 
@@ -149,6 +152,11 @@ def enterprise_self_service_update(*, enterprise, user, **fields):
 
 # --- People and contacts -------------------------------------------------------------------
 
+def _id_number_gender(id_number):
+    """GB 11643: the 17th digit is odd for men, even for women."""
+    return "male" if int(id_number[16]) % 2 else "female"
+
+
 def _person_clean(person):
     person.name = (person.name or "").strip()
     _normalise(person, "mobile", normalize_mobile)
@@ -159,7 +167,7 @@ def _person_clean(person):
             raise ValidationError({"birth_date": _("The birth date does not match the one inside the ID number.")})
         person.birth_date = born
         if not person.gender:
-            person.gender = "male" if int(person.id_number[16]) % 2 else "female"
+            person.gender = _id_number_gender(person.id_number)
     person.name_initials = pinyin_initials(person.name)[:60]
     person.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
     if person.id_number and Person.objects.filter(chamber=person.chamber, id_number=person.id_number).exclude(pk=person.pk).exists():
@@ -187,6 +195,12 @@ def person_update(*, person, actor, reason="", **fields):
     if refused:
         raise ValidationError({name: _("You may not change this field.") for name in refused})
     before = snapshot(person, PERSON_FIELDS)
+    if fields.get("id_number") and person.id_number:
+        # A birth date and gender derived from the old number follow the new one (unless given).
+        if "birth_date" not in fields and person.birth_date == id_number_birth_date(person.id_number):
+            person.birth_date = None
+        if "gender" not in fields and person.gender == _id_number_gender(person.id_number):
+            person.gender = ""
     for name, value in fields.items():
         setattr(person, name, value)
     _person_clean(person)
@@ -297,6 +311,8 @@ def membership_create(*, chamber, actor, kind, rank, enterprise=None, person=Non
 def membership_change_status(*, membership, actor, status, reason, effective_on=None, access=None):
     """Move a member along applied → active → suspended / lapsed / left, with a reason."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk, chamber=membership.chamber)
+    if status not in MembershipStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
     old = MembershipStatus(membership.status)
     new = MembershipStatus(status)
     if new == old:
@@ -348,6 +364,7 @@ def membership_set_branches(*, membership, actor, branches, reason, effective_on
         MembershipBranch(chamber=membership.chamber, membership=membership, branch=b) for b in branches if b.pk not in existing
     ])
     Membership.objects.filter(pk=membership.pk).update(updated_at=timezone.now())
+    getattr(membership, "_prefetched_objects_cache", {}).pop("branches", None)  # now stale
     _record(membership, actor, ChangeField.BRANCHES, _branch_names(current), _branch_names(branches), reason, effective_on)
     ensure_within_reach(access, membership)
     return membership
@@ -404,5 +421,11 @@ def member_representative_grant(*, enterprise, user, actor):
 @transaction.atomic
 def member_representative_revoke(*, enterprise, user, actor):
     remove_perm("members.change_enterprise", user, enterprise)
+    # The role was granted with the first enterprise; it ends with the last one.
+    represents_another = EnterpriseUserObjectPermission.objects.filter(
+        user=user, permission__codename="change_enterprise", content_object__chamber=enterprise.chamber
+    ).exists()
+    if not represents_another:
+        Role.objects.filter(chamber=enterprise.chamber, user=user, kind=RoleKind.MEMBER_REPRESENTATIVE).delete()
     audit_record(chamber=enterprise.chamber, actor=actor, action="revoke representative", target=enterprise,
                  changes={"representative": [user.get_username(), None]})

@@ -2,9 +2,20 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
+
+from .views import ChamberViewSet
+
+# chambers/ and chambers/<chamber>/ (the lookup kwarg is `chamber`, which the tenancy
+# middleware resolves and scopes).
+router = SimpleRouter()
+router.register("chambers", ChamberViewSet, basename="api-chamber")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("auth/token/", obtain_auth_token, name="api-token"),
+    *router.urls,
+    path("chambers/<slug:chamber>/", include("branches.api.urls")),
+    path("chambers/<slug:chamber>/", include("members.api.urls")),
 ]

@@ -1,0 +1,63 @@
+"""GET /api/v1/chambers/ (the chambers the caller belongs to) and
+GET /api/v1/chambers/<chamber>/ (one of them)."""
+from django_scopes import scopes_disabled
+from rest_framework import exceptions, mixins, permissions, viewsets
+
+from chamber.api.mixins import ChamberAutoSchema
+from chamber.api.permissions import resolve_access
+from chamber.api.serializers import ChamberDetailSerializer, ChamberSerializer
+from chamber.models import ApiKey, Chamber, ChamberStatus, Role
+
+
+class ChamberInsider(permissions.BasePermission):
+    """Anyone with a role in the chamber (or its API key) may read the chamber itself;
+    anonymous callers get 401, outsiders 404. The list needs only an authenticated caller:
+    it is built from the caller's own roles. The viewset is read-only, so other methods
+    are 405."""
+
+    def has_permission(self, request, view):
+        if not (request.user.is_authenticated or isinstance(request.auth, ApiKey)):
+            raise exceptions.NotAuthenticated()
+        if getattr(request, "chamber", None) is not None and not resolve_access(request).is_insider:
+            raise exceptions.NotFound()
+        return True
+
+
+def chamber_list_for(request):
+    """The chambers the caller may enter: the API key's own, or those where the user holds
+    a role. Roles are tenant rows, so finding them across chambers needs the scope lifted —
+    only for building this one subquery."""
+    chambers = Chamber.objects.exclude(status=ChamberStatus.DISSOLVED)
+    if isinstance(request.auth, ApiKey):
+        return chambers.filter(pk=request.auth.chamber_id).order_by("name", "pk")
+    with scopes_disabled():
+        role_chambers = Role.objects.filter(user=request.user).values("chamber_id")
+    return chambers.filter(pk__in=role_chambers).order_by("name", "pk")
+
+
+class ChamberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    schema = ChamberAutoSchema()
+    permission_classes = [ChamberInsider]
+    filter_backends = ()
+    queryset = Chamber.objects.none()
+    lookup_field = "slug"
+    lookup_url_kwarg = "chamber"  # the tenancy middleware resolves and scopes it
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return chamber_list_for(self.request)
+
+    def get_object(self):
+        # The middleware already found the chamber and the permission checked the caller.
+        return self.request.chamber
+
+    def get_serializer_class(self):
+        return ChamberDetailSerializer if self.action == "retrieve" else ChamberSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self.request, "chamber", None) is not None:
+            context["access"] = resolve_access(self.request)
+        return context
