@@ -234,7 +234,8 @@ def _build_batch(chamber, p, branches, ranks, numbers, serial_base):
         status = _pick(STATUSES, n * 7 + 3)
         joined = datetime.date(2008 + n % 18, 1 + n % 12, 1 + (n * 7) % 28)
         memberships.append(Membership(
-            chamber=chamber, kind="enterprise", enterprise=enterprise, rank=ranks[_pick(RANKS, n * 13 + 5)],
+            chamber=chamber, kind="enterprise", enterprise=enterprise, name=enterprise.name,
+            rank=ranks[_pick(RANKS, n * 13 + 5)],
             member_number="" if status == "applied" else f"M{n + 1:06d}",
             joined_on=None if status == "applied" else joined,
             left_on=datetime.date(2025, 1 + n % 12, 1) if status == "left" else None,

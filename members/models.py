@@ -254,6 +254,10 @@ class Membership(TenantModel):
     branches = models.ManyToManyField(
         "branches.Branch", verbose_name=_("branches"), through="MembershipBranch", related_name="memberships", blank=True
     )
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, editable=False,
+        help_text=_("The member's name, copied from its enterprise or person so the roster sorts by an index."),
+    )
     member_number = models.CharField(_("member number"), max_length=30, blank=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
@@ -288,6 +292,11 @@ class Membership(TenantModel):
             models.Index(fields=["chamber", "status", "rank"]),
             models.Index(fields=["chamber", "joined_on"]),
             models.Index(fields=["chamber", "updated_at", "id"]),
+            # The roster's default order: pages are cut from this index alone.
+            models.Index(fields=["chamber", "id"]),
+            # By name, all members or those of one status (the usual "active members" list).
+            models.Index(fields=["chamber", "name", "id"]),
+            models.Index(fields=["chamber", "status", "name", "id"]),
         ]
 
     def __str__(self):
@@ -295,7 +304,7 @@ class Membership(TenantModel):
 
     @property
     def holder_name(self):
-        return self.enterprise.name if self.enterprise_id else self.person.name
+        return self.name or (self.enterprise.name if self.enterprise_id else self.person.name)
 
 
 class MembershipBranch(TenantModel):

@@ -137,9 +137,16 @@ def enterprise_update(*, enterprise, actor, allowed_fields=ENTERPRISE_FIELDS, re
     _enterprise_clean(enterprise)
     _save_unique(enterprise, _ENTERPRISE_UNIQUE)
     changes = diff(before, snapshot(enterprise, ENTERPRISE_FIELDS))
+    if "name" in changes:
+        _membership_names_follow(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise), enterprise.name)
     if changes:
         audit_record(chamber=enterprise.chamber, actor=actor, action="update", target=enterprise, changes=changes, reason=reason)
     return enterprise
+
+
+def _membership_names_follow(memberships, name):
+    """Memberships carry their holder's name for sorting; a rename reaches them here."""
+    memberships.update(name=name, updated_at=timezone.now())
 
 
 def enterprise_self_service_update(*, enterprise, user, **fields):
@@ -206,6 +213,8 @@ def person_update(*, person, actor, reason="", **fields):
     _person_clean(person)
     _save_unique(person, _PERSON_UNIQUE)
     changes = diff(before, snapshot(person, PERSON_FIELDS))
+    if "name" in changes:
+        _membership_names_follow(Membership.objects.filter(chamber=person.chamber, person=person), person.name)
     if "id_number" in changes:  # never write an ID number into the log in clear
         changes["id_number"] = ["***", "***"]
     if changes:
@@ -293,6 +302,7 @@ def membership_create(*, chamber, actor, kind, rank, enterprise=None, person=Non
     if status == MembershipStatus.ACTIVE and joined_on is None:
         joined_on = timezone.localdate()
     membership = Membership(chamber=chamber, kind=kind, enterprise=enterprise, person=person, rank=rank,
+                            name=(enterprise or person).name,
                             member_number=member_number, joined_on=joined_on, status=status)
     membership.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
     _save_unique(membership, _MEMBERSHIP_UNIQUE)

@@ -2,7 +2,6 @@
 another chamber's branch or term is "not a valid choice" (400), never its data."""
 from django_filters import rest_framework as django_filters
 from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -34,7 +33,7 @@ def industry_prefix(value):
 # Public ordering keys and what they sort by; pk is always appended as the last key so
 # that pages never overlap or skip rows.
 MEMBERSHIP_ORDERING = {
-    "name": Coalesce("enterprise__name", "person__name"),
+    "name": F("name"),
     "joined_on": F("joined_on"),
     "member_number": F("member_number"),
     "updated_at": F("updated_at"),
@@ -66,7 +65,10 @@ class MembershipFilter(django_filters.FilterSet):
         help_text=_("Branch id: members of that branch or anywhere below it."),
     ))
     rank = django_filters.CharFilter(method="filter_rank", help_text=_("Rank id or code, e.g. vice-president."))
-    status = django_filters.MultipleChoiceFilter(choices=MembershipStatus.choices, help_text=_("Repeat for several."))
+    # distinct=False: a filter on a column of the membership itself cannot produce duplicates,
+    # and DISTINCT would make PostgreSQL hash every matching row for the count and the page.
+    status = django_filters.MultipleChoiceFilter(choices=MembershipStatus.choices, distinct=False,
+                                                 help_text=_("Repeat for several."))
     kind = django_filters.ChoiceFilter(choices=MembershipKind.choices)
     industry = django_filters.CharFilter(method="filter_industry",
                                          help_text=_("GB/T 4754 prefix: C, C38, C3831 (or 38…)."))

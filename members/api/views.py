@@ -29,6 +29,8 @@ from members.selectors import (
     enterprise_self_service_list,
     membership_history,
     membership_list,
+    membership_roster_rows,
+    membership_visible,
     officer_lineup,
     officer_list,
     person_list,
@@ -63,6 +65,8 @@ from .serializers import (
     MembershipSerializer,
     MembershipStatusSerializer,
     MembershipUpdateSerializer,
+    roster_document,
+    roster_plan,
     OfficerCreateSerializer,
     OfficerEndSerializer,
     OfficerSerializer,
@@ -105,10 +109,23 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return membership_list(chamber=self.chamber, access=self.access, capability=self.reach_capability).order_by("pk")
 
     def get_chamber_queryset(self):
-        if self.action in ("list", "retrieve"):
+        if self.action == "list":
+            # Only which members and in what order: the page's rows come from load_page.
+            return membership_visible(chamber=self.chamber, access=self.access,
+                                      capability=self.reach_capability).order_by("pk")
+        if self.action == "retrieve":
             return self.member_queryset()
         # Writes and the history need the row only; a write's response is read afresh in full.
         return self.member_queryset().prefetch_related(None)
+
+    def list(self, request, *args, **kwargs):
+        """The roster: a page of plain rows (see membership_roster_rows), never model instances."""
+        rows = self.paginator.paginate_queryset(
+            self.filter_queryset(self.get_queryset()), request, view=self,
+            load_page=lambda ids: membership_roster_rows(chamber=self.chamber, ids=ids),
+        )
+        plan = roster_plan(self.access)
+        return self.get_paginated_response([roster_document(row, plan) for row in rows])
 
     def _respond(self, membership, status_code=status.HTTP_200_OK):
         membership = self.member_queryset().get(pk=membership.pk)
