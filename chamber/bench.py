@@ -298,6 +298,7 @@ class Result:
     queries: list = field(default_factory=list)
     cpu_ms: list = field(default_factory=list)
     db_ms: list = field(default_factory=list)
+    target: tuple = (None, None, None)  # (p50 ms, p95 ms, queries); None: no target
 
     def percentile(self, q):
         """Nearest-rank percentile."""

@@ -123,22 +123,27 @@ def enterprise_contacts(enterprise):
     return list(enterprise.contacts.select_related("person").order_by("-is_primary", "pk"))
 
 
-def membership_search_q(term):
-    """Name, USCC, pinyin initials, member number, contact name or mobile contain `term`."""
+def membership_search_q(term, *, chamber):
+    """Name, USCC, pinyin initials, member number, contact name or mobile contain `term`.
+
+    Each table is searched on its own within the chamber and the matching ids are OR-ed:
+    one condition spanning joined tables made PostgreSQL join every enterprise and person
+    of every chamber before filtering.
+    """
     term = (term or "").strip()
     if not term:
         return Q()
-    contacts = Contact.objects.filter(
-        Q(person__name__icontains=term) | Q(person__mobile__contains=term)
-    ).values("enterprise_id")
+    enterprises = Enterprise.objects.filter(chamber=chamber).filter(
+        Q(uscc__icontains=term) | Q(name_initials__startswith=term.lower())
+    ).values("pk")
+    people = Person.objects.filter(chamber=chamber).filter(Q(name__icontains=term) | Q(mobile__contains=term)).values("pk")
+    contact_enterprises = Contact.objects.filter(chamber=chamber, person__in=people).values("enterprise_id")
     return (
-        Q(enterprise__name__icontains=term)
-        | Q(enterprise__uscc__icontains=term)
-        | Q(enterprise__name_initials__startswith=term.lower())
-        | Q(person__name__icontains=term)
-        | Q(person__mobile__contains=term)
+        Q(name__icontains=term)
         | Q(member_number__iexact=term)
-        | Q(enterprise_id__in=contacts)
+        | Q(enterprise_id__in=enterprises)
+        | Q(person_id__in=people)
+        | Q(enterprise_id__in=contact_enterprises)
     )
 
 

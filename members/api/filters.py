@@ -97,7 +97,7 @@ class MembershipFilter(django_filters.FilterSet):
         return queryset.filter(enterprise__industry_code__startswith=industry_prefix(value))
 
     def filter_search(self, queryset, name, value: str):
-        return queryset.filter(membership_search_q(value))
+        return queryset.filter(membership_search_q(value, chamber=self.request.chamber))
 
 
 class OfficerFilter(django_filters.FilterSet):

@@ -26,15 +26,17 @@ from chamber.models import Chamber, RoleKind
 from chamber.services import role_grant
 from members.models import Membership
 
-TARGET_P50_MS = 25
-TARGET_P95_MS = 60
-TARGET_QUERIES = 8
 BENCH_USER = "bench-admin"
 
+# (p50 ms, p95 ms, queries): the roster list's targets (foundation issue); search is the
+# member search of the web-app issue (p95 ≤ 100 ms; issue 11 later asks ≤ 50 ms).
+ROSTER_TARGET = (25, 60, 8)
+SEARCH_TARGET = (None, 100, 8)
+
 SCENARIOS = (
-    ("list, default order", ""),
-    ("filter status=active, ordering=name", "status=active&ordering=name"),
-    ("search=光电", "search=光电"),
+    ("list, default order", "", ROSTER_TARGET),
+    ("filter status=active, ordering=name", "status=active&ordering=name", ROSTER_TARGET),
+    ("search=光电", "search=光电", SEARCH_TARGET),
 )
 
 
@@ -141,8 +143,10 @@ class Command(BaseCommand):
         results = []
         self.load_before = bench.load_average()
         with override_settings(**overrides):
-            for label, query in SCENARIOS:
-                results.append(self.run_scenario(client, path, label, query, options))
+            for label, query, target in SCENARIOS:
+                result = self.run_scenario(client, path, label, query, options)
+                result.target = target
+                results.append(result)
         self.report(results, options)
 
     def bench_token(self, chamber):
@@ -210,10 +214,12 @@ class Command(BaseCommand):
                   "app CPU p50 ms", "SQL p50 ms")
         rows = [header]
         all_pass = True
-        target = f"p50≤{TARGET_P50_MS} p95≤{TARGET_P95_MS} q≤{TARGET_QUERIES}"
         for r in results:
             q_min, q_max = min(r.queries), max(r.queries)
-            ok = r.p50 <= TARGET_P50_MS and r.p95 <= TARGET_P95_MS and q_max <= TARGET_QUERIES
+            p50_target, p95_target, query_target = r.target
+            target = " ".join(part for part in (
+                f"p50≤{p50_target}" if p50_target else "", f"p95≤{p95_target}", f"q≤{query_target}") if part)
+            ok = (p50_target is None or r.p50 <= p50_target) and r.p95 <= p95_target and q_max <= query_target
             all_pass &= ok
             rows.append((r.scenario, f"{r.count:,}", str(len(r.timings_ms)), f"{r.p50:.1f}", f"{r.p95:.1f}",
                          f"{max(r.timings_ms):.1f}", str(q_max) if q_min == q_max else f"{q_min}–{q_max}", target,
