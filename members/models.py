@@ -254,6 +254,8 @@ class Membership(TenantModel):
     branches = models.ManyToManyField(
         "branches.Branch", verbose_name=_("branches"), through="MembershipBranch", related_name="memberships", blank=True
     )
+    # Kept by members.services (create, enterprise/person rename); a bulk insert that
+    # bypasses them must fill it, or the member drops out of name search and order.
     name = models.CharField(
         _("name"), max_length=200, blank=True, editable=False,
         help_text=_("The member's name, copied from its enterprise or person so the roster sorts by an index."),

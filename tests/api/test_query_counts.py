@@ -58,7 +58,7 @@ def big(chamber, branches, admin_user):
         Contact.objects.bulk_create([
             Contact(chamber=chamber, enterprise=e, person=p, title="总经理", is_primary=True) for e, p in zip(enterprises, people)])
         memberships = Membership.objects.bulk_create([
-            Membership(chamber=chamber, kind=MembershipKind.ENTERPRISE, enterprise=e, rank=member_rank,
+            Membership(chamber=chamber, kind=MembershipKind.ENTERPRISE, enterprise=e, name=e.name, rank=member_rank,
                        status=MembershipStatus.ACTIVE, joined_on=datetime.date(2020, 1, 1)) for e in enterprises])
         MembershipBranch.objects.bulk_create([
             MembershipBranch(chamber=chamber, membership=m, branch=b)
