@@ -15,3 +15,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Serve static files from the apps and static/ as in development: the suite must not
+# depend on a collectstatic run (and WhiteNoise would warn on every request without one).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
