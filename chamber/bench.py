@@ -335,6 +335,22 @@ def load_average():
         return "?"
 
 
+# The calibration loop's time on this machine type when its host is quiet (2-core AMD EPYC
+# VM, Python 3.11): about 280 ms. The same loop has been seen to take twice that on the
+# same VM when the host is contended, and every latency of a run scales with it.
+CALIBRATION_QUIET_MS = 280
+
+
+def calibration_ms():
+    """Time of a fixed pure-Python loop: how fast this CPU is right now, independent of
+    the database and of the code under test."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i * i
+    return (time.perf_counter() - start) * 1000
+
+
 def busy(load):
     """True when the 1-minute load average says other work competed for the CPUs."""
     try:

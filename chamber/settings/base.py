@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["chamber.api.permissions.ChamberCapability"],
     "DEFAULT_PAGINATION_CLASS": "chamber.api.pagination.RosterPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "chamber.api.filters.ChamberFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],

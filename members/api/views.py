@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
+from chamber.api.filters import ChamberFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -100,7 +100,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     write_permission = MEMBERS_CHANGE
     queryset = Membership.objects.none()
     serializer_class = MembershipSerializer
-    filter_backends = (DjangoFilterBackend,)
+    filter_backends = (ChamberFilterBackend,)
     filterset_class = MembershipFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -433,7 +433,7 @@ class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     write_permission = OFFICERS_CHANGE
     queryset = OfficerPosition.objects.none()
     serializer_class = OfficerSerializer
-    filter_backends = (DjangoFilterBackend,)
+    filter_backends = (ChamberFilterBackend,)
     filterset_class = OfficerFilter
 
     def get_chamber_queryset(self):

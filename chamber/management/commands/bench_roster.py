@@ -142,6 +142,7 @@ class Command(BaseCommand):
 
         results = []
         self.load_before = bench.load_average()
+        self.calibration_before = bench.calibration_ms()
         with override_settings(**overrides):
             for label, query, target in SCENARIOS:
                 result = self.run_scenario(client, path, label, query, options)
@@ -209,6 +210,9 @@ class Command(BaseCommand):
             f"{options['warmup']} warm-up requests per scenario, pages spread over the whole list.")
         out(f"Load average before / after: {self.load_before} / {bench.load_average()}"
             + ("  (the machine was busy: latencies include waiting for a CPU)" if bench.busy(self.load_before) else ""))
+        calibration_after = bench.calibration_ms()
+        out(f"CPU calibration loop before / after: {self.calibration_before:.0f} / {calibration_after:.0f} ms "
+            f"(about {bench.CALIBRATION_QUIET_MS} ms on a quiet host; latencies scale with it)")
         out("")
         header = ("scenario", "matches", "requests", "p50 ms", "p95 ms", "max ms", "queries/request", "target", "verdict",
                   "app CPU p50 ms", "SQL p50 ms")
