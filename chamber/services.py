@@ -67,6 +67,9 @@ def api_key_create(*, chamber, actor, name):
     return key, raw
 
 
+@transaction.atomic
 def api_key_revoke(*, key, actor):
+    if not key.is_active:
+        return
     key.revoke()
     audit_record(chamber=key.chamber, actor=actor, action="revoke", target=key)

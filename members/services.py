@@ -224,16 +224,24 @@ def person_update(*, person, actor, reason="", **fields):
 
 @transaction.atomic
 def contact_add(*, enterprise, person, actor, title="", is_primary=False):
+    """Make `person` a contact of `enterprise`, or change their title or primary flag;
+    the audit entry says which (and none is written when nothing changes)."""
     if person.chamber_id != enterprise.chamber_id:
         raise ValidationError({"person": _("This person does not exist.")})
+    contact = Contact.objects.filter(chamber=enterprise.chamber, enterprise=enterprise, person=person).first()
+    before = (contact.title, contact.is_primary) if contact else None
+    if before == (title, is_primary):
+        return contact
     if is_primary:
         Contact.objects.filter(chamber=enterprise.chamber, enterprise=enterprise).update(is_primary=False)
-    contact, _created = Contact.objects.update_or_create(
-        chamber=enterprise.chamber, enterprise=enterprise, person=person,
-        defaults={"title": title, "is_primary": is_primary},
-    )
-    audit_record(chamber=enterprise.chamber, actor=actor, action="contact", target=enterprise,
-                 changes={"contact": [None, f"{person.name} {title}".strip()]})
+    contact = contact or Contact(chamber=enterprise.chamber, enterprise=enterprise, person=person)
+    contact.title, contact.is_primary = title, is_primary
+    contact.save()
+    label = f"{person.name} {title}".strip()
+    changes = {"contact": [None, label]} if before is None else {
+        "contact": [f"{person.name} {before[0]}".strip(), label], "is_primary": [before[1], is_primary]
+    }
+    audit_record(chamber=enterprise.chamber, actor=actor, action="contact", target=enterprise, changes=changes)
     return contact
 
 
@@ -423,6 +431,10 @@ def member_representative_grant(*, enterprise, user, actor):
     """Let `user` keep `enterprise`'s profile, contacts and figures (and nothing else)."""
     Role.objects.get_or_create(chamber=enterprise.chamber, user=user, kind=RoleKind.MEMBER_REPRESENTATIVE, branch=None,
                                defaults={"granted_by": actor if getattr(actor, "pk", None) else None})
+    if EnterpriseUserObjectPermission.objects.filter(
+        user=user, permission__codename="change_enterprise", content_object=enterprise
+    ).exists():
+        return  # granted already: nothing changes, nothing to log
     assign_perm("members.change_enterprise", user, enterprise)
     audit_record(chamber=enterprise.chamber, actor=actor, action="grant representative", target=enterprise,
                  changes={"representative": [None, user.get_username()]})

@@ -103,3 +103,24 @@ def test_removing_an_id_number_keeps_birth_date_and_gender(in_chamber):
     person_update(person=p, actor=None, id_number="")
     p.refresh_from_db()
     assert (p.id_number, p.birth_date, p.gender) == ("", datetime.date(1980, 1, 1), "male")
+
+
+def test_contact_add_logs_changes_only(chamber, member):
+    from django_scopes import scope
+
+    from chamber.models import AuditEntry
+    from members.models import Contact
+    from members.services import contact_add, person_create
+
+    with scope(chamber=chamber):
+        person = person_create(chamber=chamber, actor=None, name="钱经理")
+        logged = lambda: AuditEntry.objects.filter(action="contact", target_id=str(member.enterprise.pk)).count()  # noqa: E731
+        contact_add(enterprise=member.enterprise, person=person, actor=None, title="经理")
+        assert logged() == 1
+        contact_add(enterprise=member.enterprise, person=person, actor=None, title="经理")
+        assert logged() == 1  # the same again changes nothing
+        contact_add(enterprise=member.enterprise, person=person, actor=None, title="总经理", is_primary=True)
+        assert logged() == 2
+        latest = AuditEntry.objects.filter(action="contact").first()
+        assert latest.changes["contact"] == ["钱经理 经理", "钱经理 总经理"]
+        assert Contact.objects.get(enterprise=member.enterprise, person=person).is_primary

@@ -97,3 +97,18 @@ def test_revoking_the_last_enterprise_ends_the_representative_role(chamber, memb
         member_representative_revoke(enterprise=second, user=representative, actor=None)
         assert not Role.objects.filter(user=representative, kind=RoleKind.MEMBER_REPRESENTATIVE).exists()
         assert not access_for_user(chamber, representative).is_insider
+
+
+def test_granting_a_representative_twice_logs_once(chamber, member, make_user):
+    from django_scopes import scope
+
+    from chamber.models import AuditEntry
+    from members.services import member_representative_grant
+
+    user = make_user("twice")
+    with scope(chamber=chamber):
+        member_representative_grant(enterprise=member.enterprise, user=user, actor=None)
+        member_representative_grant(enterprise=member.enterprise, user=user, actor=None)
+        entries = AuditEntry.objects.filter(action="grant representative", target_id=str(member.enterprise.pk))
+        assert entries.count() == 1
+        assert user.has_perm("members.change_enterprise", member.enterprise)
