@@ -1,6 +1,13 @@
 # Production image: gunicorn serves the app (web); the same image runs the Celery worker,
 # beat and the one-shot migrate. Built by `docker compose build`; see the README.
 # Health checks live in docker-compose.yml, because each service checks something else.
+# Front-end packages (Bootstrap, icons, htmx) exactly as package-lock.json pins them; only
+# node_modules/ is carried into the final image, where collectstatic gathers what pages use.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim-bookworm
 
 # PYTHONPATH: the code runs from /app, where templates/, static/ and locale/ sit beside it
@@ -38,6 +45,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && rm /tmp/requirements.txt
 
 COPY . .
+COPY --from=assets /assets/node_modules ./node_modules
 
 # Production settings refuse to load without SECRET_KEY; this throw-away one is used only
 # by these build commands and kept nowhere. Named volumes start as copies of var/ and

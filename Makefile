@@ -26,7 +26,7 @@ PYTEST_ARGS ?=
 BENCH_SETTINGS ?= chamber.settings.local
 BENCH_ARGS ?=
 
-.PHONY: help install system-packages database messages static migrate seed demo run test \
+.PHONY: help install assets system-packages database messages static migrate seed demo run test \
 	migrations-check bench clean
 
 help:
@@ -47,7 +47,16 @@ $(VENV)/.installed: pyproject.toml | system-packages
 	$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off -e ".[test]"
 	touch $@
 
-install: system-packages $(VENV)/.installed
+install: system-packages $(VENV)/.installed assets
+
+# Front-end packages (Bootstrap, Bootstrap Icons, htmx) from the npm registry, exactly as
+# package-lock.json pins them; Django serves them from node_modules/ (settings:
+# STATICFILES_DIRS), so no page ever loads anything from outside.
+assets: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json | system-packages
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # apt only for what is missing, so a machine that has it all needs no network and no root.
 system-packages:
@@ -57,6 +66,7 @@ system-packages:
 	done; \
 	if [ ! -x $(PY) ] && ! $(PYTHON) -c "import ensurepip" >/dev/null 2>&1; then \
 	  missing="$$missing python3-venv"; fi; \
+	if ! command -v npm >/dev/null 2>&1; then missing="$$missing nodejs npm"; fi; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "make: no apt-get here; please install:$$missing" >&2; exit 0; fi; \
