@@ -67,10 +67,6 @@ class Branch(TenantModel):
     def __str__(self):
         return self.name
 
-    def is_within(self, ancestor_path):
-        """True when this node is the node with `ancestor_path` or below it."""
-        return self.path.startswith(ancestor_path)
-
     @property
     def ancestor_ids(self):
         return [int(part) for part in self.path.split("/")[:-2]]

@@ -56,8 +56,3 @@ def audit_record(*, chamber, actor, action, target, changes=None, reason=""):
         reason=(reason or "")[:500],
     )
 
-
-def audit_list_for(target):
-    return AuditEntry.objects.filter(
-        target_type=target._meta.label_lower, target_id=str(target.pk)
-    ).select_related("actor")

@@ -22,7 +22,6 @@ from .models import (
     ChangeField,
     Contact,
     Enterprise,
-    EnterpriseUserObjectPermission,
     Membership,
     MembershipBranch,
     MembershipChange,
@@ -31,6 +30,7 @@ from .models import (
     Person,
     Rank,
 )
+from .selectors import enterprise_self_service_list
 
 ENTERPRISE_FIELDS = (
     "name", "uscc", "legal_representative", "industry_code", "division_code", "address",
@@ -428,26 +428,25 @@ def annual_figures_set(*, enterprise, actor, year, revenue=None, tax_paid=None, 
 
 @transaction.atomic
 def member_representative_grant(*, enterprise, user, actor):
-    """Let `user` keep `enterprise`'s profile, contacts and figures (and nothing else)."""
-    Role.objects.get_or_create(chamber=enterprise.chamber, user=user, kind=RoleKind.MEMBER_REPRESENTATIVE, branch=None,
-                               defaults={"granted_by": actor if getattr(actor, "pk", None) else None})
-    if EnterpriseUserObjectPermission.objects.filter(
-        user=user, permission__codename="change_enterprise", content_object=enterprise
-    ).exists():
-        return  # granted already: nothing changes, nothing to log
+    """Let `user` keep `enterprise`'s profile, contacts and figures (and nothing else).
+    Returns False when the user had both the role and the grant already (nothing logged)."""
+    _role, role_created = Role.objects.get_or_create(
+        chamber=enterprise.chamber, user=user, kind=RoleKind.MEMBER_REPRESENTATIVE, branch=None,
+        defaults={"granted_by": actor if getattr(actor, "pk", None) else None},
+    )
+    if enterprise_self_service_list(chamber=enterprise.chamber, user=user).filter(pk=enterprise.pk).exists():
+        return role_created
     assign_perm("members.change_enterprise", user, enterprise)
     audit_record(chamber=enterprise.chamber, actor=actor, action="grant representative", target=enterprise,
                  changes={"representative": [None, user.get_username()]})
+    return True
 
 
 @transaction.atomic
 def member_representative_revoke(*, enterprise, user, actor):
     remove_perm("members.change_enterprise", user, enterprise)
     # The role was granted with the first enterprise; it ends with the last one.
-    represents_another = EnterpriseUserObjectPermission.objects.filter(
-        user=user, permission__codename="change_enterprise", content_object__chamber=enterprise.chamber
-    ).exists()
-    if not represents_another:
+    if not enterprise_self_service_list(chamber=enterprise.chamber, user=user).exists():
         Role.objects.filter(chamber=enterprise.chamber, user=user, kind=RoleKind.MEMBER_REPRESENTATIVE).delete()
     audit_record(chamber=enterprise.chamber, actor=actor, action="revoke representative", target=enterprise,
                  changes={"representative": [user.get_username(), None]})

@@ -22,12 +22,6 @@ from members.services import enterprise_create, member_representative_grant, mem
 from .factories import UserFactory, make_uscc
 
 
-@pytest.fixture(autouse=True)
-def _no_leftover_scope():
-    """Each test starts outside any scope, as a request or task would."""
-    yield
-
-
 @pytest.fixture
 def make_user(db):
     def make(username, **kwargs):

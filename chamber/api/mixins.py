@@ -69,9 +69,6 @@ class TenantViewSet(viewsets.GenericViewSet):
     schema = ChamberAutoSchema()
     permission = None
     write_permission = None
-    # Each view names its own filters; the global SearchFilter / OrderingFilter defaults
-    # would document `search` and `ordering` on lists that ignore them.
-    filter_backends = ()
     lookup_value_regex = r"\d+"
 
     @property

@@ -38,7 +38,6 @@ def chamber_list_for(request):
 class ChamberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     schema = ChamberAutoSchema()
     permission_classes = [ChamberInsider]
-    filter_backends = ()
     queryset = Chamber.objects.none()
     lookup_field = "slug"
     lookup_url_kwarg = "chamber"  # the tenancy middleware resolves and scopes it

@@ -180,11 +180,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["chamber.api.permissions.ChamberCapability"],
     "DEFAULT_PAGINATION_CLASS": "chamber.api.pagination.RosterPagination",
-    "DEFAULT_FILTER_BACKENDS": [
-        "chamber.api.filters.ChamberFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
-    ],
+    # None by default: each list names its own filters (and the schema documents only those).
+    "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "chamber.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {},

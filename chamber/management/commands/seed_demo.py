@@ -30,7 +30,6 @@ from members.models import (
     AnnualFigures,
     Contact,
     Enterprise,
-    EnterpriseUserObjectPermission,
     Liaison,
     Membership,
     MembershipKind,
@@ -429,11 +428,7 @@ class ChamberSeeder:
             user = self.seeder.users[username]
             if kind == RoleKind.MEMBER_REPRESENTATIVE:
                 enterprise = self.enterprises[demo.REPRESENTED_ENTERPRISE[1]]
-                has_role = Role.objects.filter(chamber=self.chamber, user=user, kind=kind, branch=None).exists()
-                has_perm = EnterpriseUserObjectPermission.objects.filter(
-                    user=user, content_object=enterprise, permission__codename="change_enterprise").exists()
-                if not (has_role and has_perm):
-                    member_representative_grant(enterprise=enterprise, user=user, actor=None)
+                if member_representative_grant(enterprise=enterprise, user=user, actor=None):
                     self.created["role"] += 1
                 continue
             branch = self.branches[branch_code] if branch_code else None
