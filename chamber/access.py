@@ -6,7 +6,7 @@ may the user do X anywhere in this chamber (`has`), is X limited to some branche
 """
 from dataclasses import dataclass, field
 
-from .models import RoleKind
+from .models import ChamberKind, RoleKind
 
 # Capabilities: "<area>.<verb>". Keep this list the single source of truth.
 MEMBERS_VIEW = "members.view"
@@ -19,16 +19,18 @@ OFFICERS_CHANGE = "officers.change"
 CHAMBER_ADMIN = "chamber.admin"
 EVALUATIONS_REVIEW = "evaluations.review"
 SELF_SERVICE = "members.self_service"
+# A federation's staff see the chambers it supervises: aggregate figures only, no rosters.
+FEDERATION_VIEW = "federation.view"
 
 _READ = {MEMBERS_VIEW, BRANCHES_VIEW, OFFICERS_VIEW}
 _WRITE = {MEMBERS_CHANGE, BRANCHES_CHANGE, OFFICERS_CHANGE}
 
 ROLE_CAPABILITIES = {
-    RoleKind.CHAMBER_ADMIN: _READ | _WRITE | {PERSONAL_DATA, CHAMBER_ADMIN, EVALUATIONS_REVIEW},
-    RoleKind.SECRETARIAT: _READ | _WRITE | {PERSONAL_DATA},
-    RoleKind.SECRETARIAT_READONLY: set(_READ),
+    RoleKind.CHAMBER_ADMIN: _READ | _WRITE | {PERSONAL_DATA, CHAMBER_ADMIN, EVALUATIONS_REVIEW, FEDERATION_VIEW},
+    RoleKind.SECRETARIAT: _READ | _WRITE | {PERSONAL_DATA, FEDERATION_VIEW},
+    RoleKind.SECRETARIAT_READONLY: _READ | {FEDERATION_VIEW},
     RoleKind.BRANCH_SECRETARY: _READ | {MEMBERS_CHANGE},
-    RoleKind.REVIEWER: {EVALUATIONS_REVIEW},
+    RoleKind.REVIEWER: {EVALUATIONS_REVIEW, FEDERATION_VIEW},
     RoleKind.MEMBER_REPRESENTATIVE: {SELF_SERVICE},
     RoleKind.API_CLIENT: set(_READ),
 }
@@ -86,9 +88,13 @@ def access_for_user(chamber, user):
         Role.objects.filter(chamber=chamber, user=user).select_related("branch").order_by("pk")
     )
     grants = {}
+    # Only a federation supervises other chambers; elsewhere the capability means nothing.
+    is_federation = chamber.kind == ChamberKind.FEDERATION
     for role in roles:
         path = role.branch.path if role.branch_id else None
         for capability in ROLE_CAPABILITIES.get(role.kind, ()):
+            if capability == FEDERATION_VIEW and not is_federation:
+                continue
             grants.setdefault(capability, []).append(path)
     return Access(chamber=chamber, grants=grants, roles=roles)
 

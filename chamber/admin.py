@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from django_scopes import scope
 
 from .audit import audit_record
-from .models import ApiKey, AuditEntry, Chamber, Role
+from .models import ApiKey, AuditEntry, Chamber, Role, UserPreference
 from .services import api_key_revoke
 
 
@@ -116,3 +116,9 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("action", "target_type", "chamber")
     search_fields = ("target_repr", "target_id", "actor_label", "reason")
     list_select_related = ("chamber",)
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "language")
+    search_fields = ("user__username",)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ChamberConfig(AppConfig):
     name = "chamber"
     verbose_name = _("Chambers")
+
+    def ready(self):
+        from . import preferences  # noqa: F401  (connects the log-in signal)

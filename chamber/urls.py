@@ -2,13 +2,21 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import preferences, views
+
+# Every page of a chamber; ChamberMiddleware resolves <chamber> and scopes the request.
+tenant_patterns = [
+    path("", include("chamber.tenant_urls")),
+    path("members/", include("members.urls")),
+    path("branches/", include("branches.urls")),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", preferences.language_switch, name="set_language"),
+    path("c/<slug:chamber>/", include(tenant_patterns)),
     path("api/v1/", include("chamber.api.urls")),
 ]

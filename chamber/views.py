@@ -1,30 +1,41 @@
-"""Pages outside any chamber: the start page and the health check."""
+"""The start page, the health check, and the chamber-level pages under /c/<chamber>/."""
 import logging
 
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views import View
 from django.views.decorators.cache import never_cache
-from django_scopes import scopes_disabled
 
 from .health import health_report
-from .models import Chamber, ChamberStatus, Role
+from .navigation import landing_url
+from .selectors import chamber_list_for_user
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
     """The start page: what this is, and the chambers the signed-in user works in."""
-    chambers = []
-    if request.user.is_authenticated:
-        # Outside any chamber on purpose: the list spans the user's chambers, and only those.
-        with scopes_disabled():
-            chamber_ids = Role.objects.filter(user=request.user).values("chamber_id")
-            chambers = list(
-                Chamber.objects.filter(pk__in=chamber_ids)
-                .exclude(status=ChamberStatus.DISSOLVED)
-                .order_by("name")
-            )
+    chambers = list(chamber_list_for_user(request.user)) if request.user.is_authenticated else []
+    if len(chambers) == 1 and not request.user.is_staff:
+        # Most people work in one chamber: take them straight there.
+        return redirect("chamber:index", chamber=chambers[0].slug)
     return render(request, "home.html", {"chambers": chambers})
+
+
+class ChamberIndexView(View):
+    """/c/<chamber>/: the first page of the menu this user may open."""
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.access.is_insider:
+            raise Http404
+        url = landing_url(request)
+        if url is None:
+            raise PermissionDenied
+        return redirect(url)
 
 
 @never_cache

@@ -23,12 +23,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # widget templates for FORM_RENDERER (TemplatesSetting)
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "django_htmx",
     "chamber",
     "branches",
     "members",
@@ -46,12 +48,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: a signed-in user's saved language wins over the cookie.
+    "chamber.preferences.UserLanguageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that the chamber scope also covers the rendering of template responses.
     "chamber.tenancy.ChamberMiddleware",
 ]
 
 ROOT_URLCONF = "chamber.urls"
+# Forms render through templates/forms/: Bootstrap markup, errors beside their field.
+FORM_RENDERER = "chamber.forms.FormRenderer"
 WSGI_APPLICATION = "chamber.wsgi.application"
 
 TEMPLATES = [
@@ -66,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "chamber.context_processors.tenancy",
+                "chamber.context_processors.navigation",
             ],
         },
     },

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from chamber.models import UserPreference
 from django_scopes import scope, scopes_disabled
 
 from branches.services import chamber_link_create
@@ -60,6 +61,7 @@ def world(chamber, other_chamber, member, branches, admin_user, api_key, represe
         liaison_assign(officer=officer, membership=member, actor=None)
         chamber_link_create(chamber=chamber, actor=None, kind="pairing", partner_name="", partner=other_chamber,
                             branch=branches["cable"], started_on=datetime.date(2021, 1, 1))
+    UserPreference.objects.create(user=admin_user, language="en")
 
 
 def _our_models():

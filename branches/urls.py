@@ -1,0 +1,4 @@
+"""branches pages under /c/<chamber>/branches/."""
+app_name = "branches"
+
+urlpatterns = []

@@ -1,0 +1,65 @@
+"""Shared form plumbing: Bootstrap markup from templates, and chamber-bound choices.
+
+Every form in the product renders through `FormRenderer` (settings.FORM_RENDERER), so a
+field's label, help text and error sit together and look alike everywhere, and a field
+with an error carries `is-invalid` and `aria-invalid` for screen readers.
+"""
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class FormRenderer(TemplatesSetting):
+    form_template_name = "forms/div.html"
+    field_template_name = "forms/field.html"
+
+
+_PLAIN_INPUT = "form-control"
+_CLASS_BY_WIDGET = {
+    forms.CheckboxInput: "form-check-input",
+    forms.RadioSelect: "form-check-input",
+    forms.CheckboxSelectMultiple: "form-check-input",
+    forms.Select: "form-select",
+    forms.SelectMultiple: "form-select",
+}
+
+
+def style_widget(field):
+    widget = field.widget
+    css = next((c for kind, c in _CLASS_BY_WIDGET.items() if isinstance(widget, kind)), _PLAIN_INPUT)
+    existing = widget.attrs.get("class", "")
+    if css not in existing.split():
+        widget.attrs["class"] = (existing + " " + css).strip()
+
+
+class StyledFormMixin:
+    """Adds Bootstrap classes to widgets, and marks fields with errors as invalid."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            style_widget(field)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = attrs.get("class", "") + " is-invalid"
+                attrs["aria-invalid"] = "true"
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    pass
+
+
+class StyledModelForm(StyledFormMixin, forms.ModelForm):
+    pass
+
+
+class DateInput(forms.DateInput):
+    """A native date picker (keyboard and phone friendly); ISO values whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

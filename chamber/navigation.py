@@ -1,0 +1,67 @@
+"""The chamber menu, declared once: each entry names the capability that opens its page.
+
+The menu shows only what the user may open (issue: "menus hide what they cannot open"),
+and the page checks the same capability (`ChamberViewMixin.permission`), so the two
+cannot drift apart as long as both name the constant from `chamber.access`.
+"""
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .access import (
+    BRANCHES_VIEW,
+    FEDERATION_VIEW,
+    MEMBERS_CHANGE,
+    MEMBERS_VIEW,
+    OFFICERS_VIEW,
+    SELF_SERVICE,
+)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url_name: str
+    capability: str
+    icon: str
+
+
+MENU = (
+    MenuEntry(_("Dashboard"), "chamber:dashboard", MEMBERS_VIEW, "speedometer2"),
+    MenuEntry(_("Members"), "members:list", MEMBERS_VIEW, "people"),
+    MenuEntry(_("Branches"), "branches:tree", BRANCHES_VIEW, "diagram-3"),
+    MenuEntry(_("Officers"), "members:officers", OFFICERS_VIEW, "person-badge"),
+    MenuEntry(_("Approvals"), "members:approvals", MEMBERS_CHANGE, "check2-square"),
+    MenuEntry(_("Affiliated chambers"), "chamber:affiliates", FEDERATION_VIEW, "building"),
+    MenuEntry(_("My enterprise"), "members:portal", SELF_SERVICE, "briefcase"),
+)
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str
+    url: str
+    icon: str
+    active: bool
+
+
+def menu_for(request):
+    """The entries of `MENU` this request's user may open in its chamber, with their URLs."""
+    chamber = getattr(request, "chamber", None)
+    if chamber is None or not request.user.is_authenticated:
+        return []
+    access = request.access
+    links = []
+    for entry in MENU:
+        if not access.has(entry.capability):
+            continue
+        url = reverse(entry.url_name, kwargs={"chamber": chamber.slug})
+        links.append(MenuLink(entry.label, url, entry.icon, request.path.startswith(url)))
+    return links
+
+
+def landing_url(request):
+    """Where /c/<chamber>/ leads: the user's first menu entry (representatives: their portal)."""
+    links = menu_for(request)
+    return links[0].url if links else None

@@ -1,0 +1,4 @@
+"""members pages under /c/<chamber>/members/."""
+app_name = "members"
+
+urlpatterns = []
