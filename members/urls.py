@@ -1,4 +1,11 @@
-"""members pages under /c/<chamber>/members/."""
+"""Members pages under /c/<chamber>/members/: one module of views per area."""
+from .views import officers, portal, profile, roster
+
 app_name = "members"
 
-urlpatterns = []
+urlpatterns = [
+    *roster.urlpatterns,
+    *profile.urlpatterns,
+    *officers.urlpatterns,
+    *portal.urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""Members forms, one module per area."""

@@ -1,0 +1,1 @@
+"""Members pages, one module per area (roster, profile, officers, portal)."""

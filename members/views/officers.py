@@ -1,0 +1,2 @@
+"""officers pages."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""profile pages."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""roster pages."""
+urlpatterns = []
