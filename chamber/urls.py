@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import preferences, views
+from . import accounts, preferences, views
 
 # Every page of a chamber; ChamberMiddleware resolves <chamber> and scopes the request.
 tenant_patterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include(accounts.urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", preferences.language_switch, name="set_language"),
     path("c/<slug:chamber>/", include(tenant_patterns)),
