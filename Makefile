@@ -12,9 +12,10 @@ PY := $(VENV)/bin/python
 CELERY := $(VENV)/bin/celery
 MANAGE := $(PY) manage.py
 
-# System packages, in one list. gettext: msgfmt for compilemessages.
-# Later issues add here: fonts-noto-cjk (CJK in PDFs), chromium (browser tests).
-APT_PACKAGES ?= gettext
+# System packages, in one list. gettext: msgfmt for compilemessages; chromium: the browser
+# the Playwright tests drive (Playwright cannot download its own here); fonts-noto-cjk:
+# Chinese text in the browser's screenshots and, later, in PDFs.
+APT_PACKAGES ?= gettext chromium fonts-noto-cjk
 
 RUN_SETTINGS ?= chamber.settings.local
 HOST ?= 127.0.0.1
