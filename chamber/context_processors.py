@@ -6,7 +6,12 @@ from .selectors import chamber_list_for_user
 
 
 def tenancy(request):
-    return {"current_chamber": getattr(request, "chamber", None)}
+    """The chamber of the URL, but only for its insiders: an outsider's 404 page must not
+    name the chamber (that would reveal that it exists)."""
+    chamber = getattr(request, "chamber", None)
+    if chamber is not None and not request.access.is_insider:
+        chamber = None
+    return {"current_chamber": chamber}
 
 
 def navigation(request):

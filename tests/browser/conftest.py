@@ -79,7 +79,7 @@ def log_in():
         page.goto(f"{page.base_url}/accounts/login/?next={next_path}")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("form button[type=submit]")
+        page.click("#main form button[type=submit]")
         page.wait_for_load_state()
 
     return do

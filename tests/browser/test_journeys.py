@@ -1,0 +1,56 @@
+"""What a secretariat worker, a member representative and an outsider do, in a real browser."""
+import re
+
+import pytest
+from django_scopes import scope
+from playwright.sync_api import expect
+
+from members.models import Membership, MembershipKind, MembershipStatus, Rank
+from members.services import enterprise_create, membership_create
+from tests.factories import make_uscc
+
+
+@pytest.fixture
+def second_member(chamber, branches):
+    with scope(chamber=chamber):
+        e = enterprise_create(chamber=chamber, actor=None, name="无锡显示面板有限公司", uscc=make_uscc(100002))
+        return membership_create(chamber=chamber, actor=None, kind=MembershipKind.ENTERPRISE, enterprise=e,
+                                 rank=Rank.objects.get(chamber=chamber, code="member"),
+                                 branches=[branches["display"]], status=MembershipStatus.ACTIVE)
+
+
+def test_secretary_logs_in_searches_and_opens_a_member(page, log_in, chamber, member, second_member, secretary):
+    log_in(page, "sally")
+    # One chamber: the start page leads straight into it.
+    expect(page).to_have_url(re.compile(f"/c/{chamber.slug}/"))
+    page.goto(f"{page.base_url}/c/{chamber.slug}/members/")
+    results = page.locator("#roster-results")
+    expect(results).to_contain_text("无锡显示面板有限公司")
+    # Pinyin initials of 苏州光电缆有限公司, typed: the list narrows without a page load.
+    page.locator("input[name=q]").press_sequentially("szgd", delay=30)
+    expect(results).not_to_contain_text("无锡显示面板有限公司")
+    expect(page).to_have_url(re.compile(r"q=szgd"))
+    page.locator(f'#roster-results a[href="/c/{chamber.slug}/members/{member.pk}/"]').first.click()
+    expect(page.locator("h1")).to_contain_text("苏州光电缆有限公司")
+
+
+def test_another_chambers_page_is_the_404_page(page, log_in, chamber, other_chamber, secretary):
+    log_in(page, "sally")
+    response = page.goto(f"{page.base_url}/c/{other_chamber.slug}/members/")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("页面不存在")
+    assert other_chamber.name not in page.content()
+
+
+def test_language_switch_to_english_and_back(page, log_in, chamber, member, secretary):
+    log_in(page, "sally")
+    page.goto(f"{page.base_url}/c/{chamber.slug}/members/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    page.select_option("#language-select", "en")
+    page.locator(".language-form button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(re.compile(f"/c/{chamber.slug}/members/"))
+    expect(page.locator("#chamber-menu")).to_contain_text("Members")
+    page.select_option("#language-select", "zh-hans")
+    page.locator(".language-form button[type=submit]").click()
+    expect(page.locator("#chamber-menu")).to_contain_text("会员")
