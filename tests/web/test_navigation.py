@@ -98,3 +98,10 @@ def test_menu_entry_capabilities_exist():
 def test_reviewer_access_has_no_federation_view_outside_a_federation(chamber, reviewer):
     with scope(chamber=chamber):
         assert not access_for_user(chamber, reviewer).has("federation.view")
+
+
+def test_outsiders_404_page_does_not_name_the_chamber(client_as, chamber, outsider):
+    response = client_as(outsider).get(f"/c/{chamber.slug}/members/")
+    assert response.status_code == 404
+    assert chamber.name not in response.content.decode()
+    assert chamber.short_name not in response.content.decode()
