@@ -54,3 +54,32 @@ def test_language_switch_to_english_and_back(page, log_in, chamber, member, secr
     page.select_option("#language-select", "zh-hans")
     page.locator(".language-form button[type=submit]").click()
     expect(page.locator("#chamber-menu")).to_contain_text("会员")
+
+
+def test_representative_edits_the_profile_and_the_secretariat_approves(page, log_in, chamber, member, representative, secretary):
+    address = "苏州市吴中区光电路88号"
+    log_in(page, "remy")
+    # A representative lands in their portal, and sees only that in the menu.
+    expect(page).to_have_url(re.compile(f"/c/{chamber.slug}/members/portal/"))
+    expect(page.locator("#chamber-menu a.nav-link")).to_have_count(1)
+    page.locator(f'a[href$="/portal/{member.enterprise_id}/profile/"]').first.click()
+    page.fill("input[name=address]", address)
+    page.locator("#main form button[type=submit]").last.click()
+    expect(page.locator(".messages")).to_be_visible()
+    expect(page.locator("[data-mode=approval]")).to_be_visible()
+
+    # Log out through the user menu, and the secretary takes over.
+    page.locator("button.user-name").click()
+    page.locator(".logout-form button").click()
+    log_in(page, "sally")
+    page.goto(f"{page.base_url}/c/{chamber.slug}/members/approvals/")
+    page.locator('#main a[href*="/members/approvals/"]').filter(has_text=re.compile(".+")).last.click()
+    expect(page.locator("#main")).to_contain_text(address)
+    page.locator("button[name=action][value=approve]").click()
+    expect(page.locator(".messages")).to_be_visible()
+
+    page.goto(f"{page.base_url}/c/{chamber.slug}/members/{member.pk}/")
+    expect(page.locator("#main")).to_contain_text(address)
+    with scope(chamber=chamber):
+        member.enterprise.refresh_from_db()
+        assert member.enterprise.address == address
