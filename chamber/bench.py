@@ -299,6 +299,7 @@ class Result:
     cpu_ms: list = field(default_factory=list)
     db_ms: list = field(default_factory=list)
     target: tuple = (None, None, None)  # (p50 ms, p95 ms, queries); None: no target
+    fixed_queries: bool = False  # the same number of queries for every request (web pages)
 
     def percentile(self, q):
         """Nearest-rank percentile."""
@@ -374,3 +375,41 @@ def page_numbers(pages, n):
     while math.gcd(step, pages) != 1:
         step += 1
     return [1 + (i * step) % pages for i in range(n)]
+
+
+def search_terms(chamber):
+    """What staff type into the member search, taken from the big chamber's own data (inside
+    its scope): Chinese of two, three and four characters, a USCC fragment, a mobile fragment,
+    pinyin initials and a contact's name."""
+    from members.models import Person
+
+    enterprise = Enterprise.objects.filter(chamber=chamber).order_by("pk")[4999]
+    person = Person.objects.filter(chamber=chamber).order_by("pk")[6999]
+    name_parts = enterprise.name
+    return [
+        ("Chinese, 2 characters", "光电"),
+        ("Chinese, 3 characters", name_parts[2:5]),
+        ("Chinese, 4 characters", name_parts[2:6]),
+        ("USCC fragment", enterprise.uscc[-8:]),
+        ("mobile fragment", person.mobile[-6:]),
+        ("pinyin initials", enterprise.name_initials[:4]),
+        ("contact name", person.name),
+    ]
+
+
+# Random page cost for a database whose data sits in memory or on SSD (PostgreSQL's default,
+# 4, is for spinning disks). With 4 the planner read a whole chamber through its B-tree
+# instead of a trigram index that finds 50 rows (docs/benchmarks.md).
+RANDOM_PAGE_COST = "1.1"
+
+
+def tune(log=print):
+    """Set random_page_cost on the (dedicated) bench database, for the connections to come."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        if cursor.fetchone()[0] == RANDOM_PAGE_COST:
+            return
+        name = connection.ops.quote_name(settings.DATABASES["default"]["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET random_page_cost = {RANDOM_PAGE_COST}")
+    connection.close()  # the setting applies to new sessions
+    log(f"Set random_page_cost = {RANDOM_PAGE_COST} on the bench database (SSD / in-memory data).")

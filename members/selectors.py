@@ -128,23 +128,44 @@ def membership_search_q(term, *, chamber):
 
     Each table is searched on its own within the chamber and the matching ids are OR-ed:
     one condition spanning joined tables made PostgreSQL join every enterprise and person
-    of every chamber before filtering.
+    of every chamber before filtering. The condition is shaped so that PostgreSQL's
+    indexes answer it (members/migrations/0005_search_trigram.py, docs/benchmarks.md):
+
+    - Chinese characters and digits have no case: such a term is matched with a plain
+      LIKE on the column (its trigram index), not UPPER() of every row.
+    - USCCs are stored in capitals, pinyin initials in lower case, mobiles as digits; none
+      holds a Chinese character, so a Chinese term does not search their tables at all.
+    - A member number is matched exactly as typed, in capitals or in lower case (the
+      chamber's unique index), not with UPPER() of every number.
     """
-    term = (term or "").strip()
+    term = " ".join((term or "").split())
     if not term:
         return Q()
-    enterprises = Enterprise.objects.filter(chamber=chamber).filter(
-        Q(uscc__icontains=term) | Q(name_initials__startswith=term.lower())
-    ).values("pk")
-    people = Person.objects.filter(chamber=chamber).filter(Q(name__icontains=term) | Q(mobile__contains=term)).values("pk")
-    contact_enterprises = Contact.objects.filter(chamber=chamber, person__in=people).values("enterprise_id")
-    return (
-        Q(name__icontains=term)
-        | Q(member_number__iexact=term)
-        | Q(enterprise_id__in=enterprises)
-        | Q(person_id__in=people)
-        | Q(enterprise_id__in=contact_enterprises)
-    )
+    text = "contains" if term.upper() == term.lower() else "icontains"
+    members = Membership.objects.filter(chamber=chamber).order_by()
+    people = Person.objects.filter(chamber=chamber).filter(**{"name__" + text: term})
+    name_q = Q(**{"name__" + text: term})
+    parts = [members.filter(member_number__in={term, term.upper(), term.lower()})]
+    if len(term) >= 3:  # a trigram index finds the names; shorter terms have no trigram
+        parts.append(members.filter(name_q))
+    if term.isascii():
+        compact = term.replace(" ", "")
+        enterprises = Enterprise.objects.filter(chamber=chamber).filter(
+            Q(uscc__contains=compact.upper()) | Q(name_initials__startswith=compact.lower())
+        )
+        parts.append(members.filter(enterprise_id__in=enterprises.values("pk")))
+        if compact.isdigit():
+            people = Person.objects.filter(chamber=chamber).filter(Q(**{"name__" + text: term}) | Q(mobile__contains=compact))
+    people = people.order_by().values("pk")
+    contacts = Contact.objects.filter(chamber=chamber, person__in=people).order_by().values("enterprise_id")
+    parts += [members.filter(person_id__in=people), members.filter(enterprise_id__in=contacts)]
+    # One list of ids from parts that each use their own index; an OR across them made
+    # PostgreSQL test every member of the chamber against every condition. A term of one or
+    # two characters has no trigram: its names are read from the chamber's (chamber, name,
+    # id) index in the page's order instead, which beats fetching each match by id.
+    ids = [part.values("pk") for part in parts]
+    in_parts = Q(pk__in=ids[0].union(*ids[1:], all=True))
+    return in_parts if len(term) >= 3 else name_q | in_parts
 
 
 def membership_filter_in_branch(qs, branch):
@@ -266,3 +287,237 @@ def term_charter_warnings(*, term):
                 warnings.append(_("%(name)s would be president for a third consecutive term.")
                                 % {"name": presidents[person_id].name})
     return warnings
+
+
+# --- The member page (members/views/profile.py) ---------------------------------------------
+
+def membership_detail(*, chamber, access, pk, capability=MEMBERS_VIEW):
+    """One member within the reader's reach, with holder, rank and branches loaded (2 queries).
+
+    Raises Membership.DoesNotExist for a member of another chamber or outside the reach, so
+    the page answers 404 either way.
+    """
+    membership = (
+        membership_visible(chamber=chamber, access=access, capability=capability)
+        .select_related("enterprise", "person", "rank")
+        .prefetch_related(Prefetch("branches", queryset=Branch.objects.order_by("path"), to_attr="branch_list"))
+        .get(pk=pk)
+    )
+    # The chamber is known: spare the lazy look-ups of `.chamber` by later reads and writes.
+    for row in (membership, membership.enterprise, membership.person):
+        if row is not None:
+            row.chamber = chamber
+    return membership
+
+
+def member_audit_list(*, membership, people=(), limit=50):
+    """The latest audit entries of the member's enterprise or person and of the membership
+    itself (one query); `people` adds further people, e.g. the individual member's person."""
+    from chamber.models import AuditEntry
+
+    targets = Q(target_type="members.membership", target_id=str(membership.pk))
+    if membership.enterprise_id:
+        targets |= Q(target_type="members.enterprise", target_id=str(membership.enterprise_id))
+    person_ids = {str(p.pk) for p in people}
+    if membership.person_id:
+        person_ids.add(str(membership.person_id))
+    if person_ids:
+        targets |= Q(target_type="members.person", target_id__in=sorted(person_ids))
+    return list(
+        AuditEntry.objects.filter(chamber=membership.chamber).filter(targets)
+        .select_related("actor").order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def member_page(*, membership, history_limit=200):
+    """Everything the member page shows besides the membership itself, in a fixed number of
+    queries whatever the number of contacts, posts or changes:
+
+    contacts with their people (1), representative posts (1) and honours (1) of those people,
+    membership history (1), officer posts (1), annual figures (1, enterprises only) and the
+    audit trail (1).
+    """
+    from .models import Honour, RepresentativePost
+
+    chamber = membership.chamber
+    enterprise, holder = membership.enterprise, membership.person
+    contacts = list(contact_list(enterprise=enterprise)) if enterprise is not None else []
+    people = [c.person for c in contacts] + ([holder] if holder is not None else [])
+    person_ids = [p.pk for p in people]
+    posts, honours = {}, {}
+    for post in RepresentativePost.objects.filter(chamber=chamber, person_id__in=person_ids).order_by("body", "level", "pk"):
+        posts.setdefault(post.person_id, []).append(post)
+    for honour in Honour.objects.filter(chamber=chamber, person_id__in=person_ids).order_by("-year", "pk"):
+        honours.setdefault(honour.person_id, []).append(honour)
+    for person in people:
+        person.post_list = posts.get(person.pk, [])
+        person.honour_list = honours.get(person.pk, [])
+    officers = Q(person_id__in=person_ids)
+    if enterprise is not None:
+        officers |= Q(enterprise=enterprise)
+    officer_posts = sorted(
+        officer_list(chamber=chamber).filter(officers),
+        key=lambda p: (-p.term.ordinal, POST_ORDER.get(p.post, 99), p.person.name, p.pk),
+    )
+    return {
+        "contacts": contacts,
+        "history": list(membership_history(membership=membership).order_by("-created_at", "-pk")[:history_limit]),
+        "officer_posts": officer_posts,
+        "figures": list(annual_figures_list(enterprise=enterprise)) if enterprise is not None else [],
+        "audit": member_audit_list(membership=membership, people=[holder] if holder is not None else []),
+    }
+
+
+def person_search_list(*, chamber, access, term, capability=MEMBERS_VIEW, limit=20):
+    """People of the chamber (within the reader's reach) whose name, pinyin initials or
+    mobile match `term`, for picking an existing person as a contact."""
+    term = (term or "").strip()
+    if not term:
+        return []
+    qs = Person.objects.filter(chamber=chamber).filter(
+        Q(name__icontains=term) | Q(name_initials__startswith=term.lower()) | Q(mobile__contains=term)
+    )
+    paths = _reach_paths(access, capability)
+    if paths is not None:
+        reach = person_list(chamber=chamber, access=access, capability=capability).prefetch_related(None)
+        qs = qs.filter(pk__in=reach.values("pk"))
+    return list(qs.order_by("name", "pk")[:limit])
+
+
+def person_memberships(*, person):
+    """The members a person belongs to: as the individual member, or as a contact of a
+    member enterprise (current memberships first)."""
+    return list(
+        Membership.objects.filter(chamber=person.chamber)
+        .filter(Q(person=person) | Q(enterprise__contacts__person=person))
+        .distinct().order_by("status", "name", "pk")
+    )
+
+
+# --- The roster page (members:list) -----------------------------------------------------------
+
+# Sort keys of the roster page and what they sort by; pk always comes last, so that pages
+# never overlap or skip rows. Empty values (no join date, no number) sort last either way.
+ROSTER_PAGE_ORDERING = {
+    "name": "name",
+    "joined_on": "joined_on",
+    "rank": "rank__order",
+    "member_number": "member_number",
+}
+
+
+def membership_roster_filter(*, chamber, access, q="", branch=None, rank=None, status="", kind="",
+                             industry="", division="", joined_from=None, joined_to=None, ordering="name"):
+    """The members the roster page lists: visible to the reader, filtered, in a total order.
+
+    Only which members and in what order: the page's rows come from
+    `membership_roster_rows` (ids first), so the count and the page never join.
+    `industry` and `division` are code prefixes, already normalised ('C38', '3205').
+    """
+    qs = membership_visible(chamber=chamber, access=access)
+    if q:
+        qs = qs.filter(membership_search_q(q, chamber=chamber))
+    if branch is not None:
+        qs = membership_filter_in_branch(qs, branch)
+    if rank is not None:
+        qs = qs.filter(rank=rank)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if industry:
+        qs = qs.filter(enterprise__industry_code__startswith=industry)
+    if division:
+        qs = qs.filter(enterprise__division_code__startswith=division)
+    if joined_from:
+        qs = qs.filter(joined_on__gte=joined_from)
+    if joined_to:
+        qs = qs.filter(joined_on__lte=joined_to)
+    key = (ordering or "name").lstrip("-")
+    from django.db.models import F
+
+    expression = F(ROSTER_PAGE_ORDERING.get(key, "name"))
+    descending = (ordering or "").startswith("-")
+    return qs.order_by(expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True),
+                       "-pk" if descending else "pk")
+
+
+# --- Self-service changes (members/self_service.py, members/views/portal.py) ------------------
+
+def self_service_change_list(*, chamber, status=None, enterprise=None, access=None):
+    """Self-service changes, oldest first, with enterprise, people and contact loaded (1 query).
+
+    `status`: one status or several; `access`: limit to the enterprises a branch-limited
+    approver may change (members in their subtrees).
+    """
+    from chamber.access import MEMBERS_CHANGE
+
+    from .models import SelfServiceChange
+
+    qs = SelfServiceChange.objects.filter(chamber=chamber).select_related(
+        "enterprise", "requested_by", "decided_by", "contact__person"
+    )
+    if status:
+        qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    if access is not None and _reach_paths(access, MEMBERS_CHANGE) is not None:
+        qs = qs.filter(enterprise__in=enterprise_list(chamber=chamber, access=access, capability=MEMBERS_CHANGE).values("pk"))
+    return qs.order_by("requested_at", "pk")
+
+
+def portal_enterprise_page(*, enterprise, changes_limit=50):
+    """What a representative sees of their enterprise, in five queries whatever its size:
+    memberships with rank (1) and branches (1), contacts with people (1), annual figures (1)
+    and their own latest self-service changes (1)."""
+    memberships = list(
+        Membership.objects.filter(chamber=enterprise.chamber_id, enterprise=enterprise)
+        .select_related("rank")
+        .prefetch_related(Prefetch("branches", queryset=Branch.objects.order_by("path"), to_attr="branch_list"))
+        .order_by("-pk")
+    )
+    # The current membership (an enterprise has at most one that is not "left"), else the latest.
+    membership = next((m for m in memberships if m.status != "left"), memberships[0] if memberships else None)
+    return {
+        "membership": membership,
+        "contacts": list(contact_list(enterprise=enterprise)),
+        "figures": list(annual_figures_list(enterprise=enterprise)),
+        "changes": list(self_service_change_list(chamber=enterprise.chamber_id, enterprise=enterprise)
+                        .order_by("-requested_at", "-pk")[:changes_limit]),
+    }
+
+
+# --- Officers pages (members/views/officers.py) ------------------------------------------------
+
+CHAIR_POSTS = (Post.PRESIDENT, Post.EXECUTIVE_PRESIDENT, Post.STANDING_VICE_PRESIDENT, Post.VICE_PRESIDENT)
+
+
+def officer_lineup_by_post(*, term):
+    """[(post value, post label, [positions])] in protocol order: one query (officer_lineup)."""
+    groups = []
+    for position in officer_lineup(term=term):
+        if not groups or groups[-1][0] != position.post:
+            groups.append((position.post, position.get_post_display(), []))
+        groups[-1][2].append(position)
+    return groups
+
+
+def officer_chair_candidates(*, term):
+    """The term's presidents and vice presidents: who may hold a rotating chair period."""
+    return officer_list(chamber=term.chamber, term=term).filter(post__in=CHAIR_POSTS).order_by("post", "person__name", "pk")
+
+
+def rotating_chair_list(*, term):
+    from .models import RotatingChair
+
+    return RotatingChair.objects.filter(chamber=term.chamber, term=term).select_related(
+        "position__person", "position__enterprise").order_by("starts_on", "pk")
+
+
+def liaison_list(*, term):
+    """Liaison assignments of the term's officers, by officer then member name."""
+    from .models import Liaison
+
+    return Liaison.objects.filter(chamber=term.chamber, officer__term=term).select_related(
+        "officer__person", "officer__enterprise", "membership__enterprise", "membership__person"
+    ).order_by("officer__person__name", "officer_id", "membership__name", "pk")

@@ -450,3 +450,129 @@ def member_representative_revoke(*, enterprise, user, actor):
         Role.objects.filter(chamber=enterprise.chamber, user=user, kind=RoleKind.MEMBER_REPRESENTATIVE).delete()
     audit_record(chamber=enterprise.chamber, actor=actor, action="revoke representative", target=enterprise,
                  changes={"representative": [user.get_username(), None]})
+
+
+# --- The member pages: create or edit a member in one go (members/views/profile.py) -----------
+
+def _part_errors(part, exc):
+    """Name each field error after the part of the form it belongs to ("enterprise.uscc"),
+    so one page made of several forms puts every message under its own field."""
+    if hasattr(exc, "error_dict"):
+        return ValidationError({f"{part}.{field}": errors for field, errors in exc.error_dict.items()})
+    return ValidationError({f"{part}.__all__": exc.messages})
+
+
+@transaction.atomic
+def member_register(*, chamber, actor, kind, membership, enterprise=None, person=None, contact=None, access=None):
+    """Admit a new member with its enterprise (or, for an individual, its person) and an
+    optional primary contact, all or nothing.
+
+    `enterprise`, `person` and `contact` are dicts of fields (`contact` also takes `title`);
+    `membership` holds membership_create's keywords (rank, branches, member_number, ...).
+    Errors are keyed "<part>.<field>" (parts: enterprise, person, contact, membership).
+    """
+    part = "enterprise"
+    try:
+        holder_enterprise = holder_person = None
+        if kind == MembershipKind.INDIVIDUAL:
+            part = "person"
+            holder_person = person_create(chamber=chamber, actor=actor, **(person or {}))
+        else:
+            holder_enterprise = enterprise_create(chamber=chamber, actor=actor, **(enterprise or {}))
+        part = "membership"
+        created = membership_create(chamber=chamber, actor=actor, kind=kind, enterprise=holder_enterprise,
+                                    person=holder_person, access=access, **membership)
+        if holder_enterprise is not None and contact and contact.get("name"):
+            part = "contact"
+            contact = dict(contact)
+            title = contact.pop("title", "")
+            contact_person = person_create(chamber=chamber, actor=actor, **contact)
+            contact_add(enterprise=holder_enterprise, person=contact_person, actor=actor, title=title, is_primary=True)
+    except ValidationError as exc:
+        raise _part_errors(part, exc) from None
+    return created
+
+
+@transaction.atomic
+def member_edit(*, membership, actor, access=None, enterprise=None, person=None, member_number=None,
+                joined_on=None, rank=None, status=None, branches=None, reason="", effective_on=None):
+    """Change a member's profile and membership at once, all or nothing: the profile through
+    enterprise_update / person_update, plain fields through membership_update, and rank,
+    status and branches through their own services (each writes a history row, and needs
+    `reason` when it changes something). Errors are keyed "<part>.<field>"."""
+    part = "enterprise"
+    try:
+        if enterprise is not None and membership.enterprise_id:
+            enterprise_update(enterprise=membership.enterprise, actor=actor, reason=reason, **enterprise)
+        if person is not None and membership.person_id:
+            part = "person"
+            person_update(person=membership.person, actor=actor, reason=reason, **person)
+        part = "membership"
+        membership_update(membership=membership, actor=actor, member_number=member_number, joined_on=joined_on,
+                          reason=reason, access=access)
+        if rank is not None:
+            membership_change_rank(membership=membership, actor=actor, rank=rank, reason=reason,
+                                   effective_on=effective_on, access=access)
+        if status is not None:
+            membership = membership_change_status(membership=membership, actor=actor, status=status, reason=reason,
+                                                  effective_on=effective_on, access=access)
+        if branches is not None:
+            membership_set_branches(membership=membership, actor=actor, branches=branches, reason=reason,
+                                    effective_on=effective_on, access=access)
+    except ValidationError as exc:
+        raise _part_errors(part, exc) from None
+    return membership
+
+
+# --- Bulk changes from the roster page ---------------------------------------------------------
+
+class BulkAction:
+    BRANCHES = "branches"
+    RANK = "rank"
+    STATUS = "status"
+
+
+@transaction.atomic
+def membership_bulk_change(*, chamber, actor, access, memberships, action, value, reason, effective_on=None):
+    """Set the branches, the rank or the status of several members at once, with one reason.
+
+    All or nothing: the first member that cannot take the change (a status transition that
+    is not allowed, a member the writer's branch reach does not cover) undoes the whole
+    batch, and the error names that member. Returns how many members actually changed
+    (a member already in that state is left as it is, without a history row).
+    """
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give a reason for this change.")})
+    memberships = sorted(memberships, key=lambda m: m.pk)  # one lock order for concurrent batches
+    if any(m.chamber_id != chamber.pk for m in memberships):
+        raise ValidationError(_("This member does not exist."))
+    changed = 0
+    for membership in memberships:
+        try:
+            if action == BulkAction.BRANCHES:
+                before = set(MembershipBranch.objects.filter(chamber=chamber, membership=membership)
+                             .values_list("branch_id", flat=True))
+                membership_set_branches(membership=membership, actor=actor, branches=value, reason=reason,
+                                        effective_on=effective_on, access=access)
+                changed += before != {b.pk for b in value}
+            elif action == BulkAction.RANK:
+                before = membership.rank_id
+                membership_change_rank(membership=membership, actor=actor, rank=value, reason=reason,
+                                       effective_on=effective_on, access=access)
+                changed += before != value.pk
+            elif action == BulkAction.STATUS:
+                before = membership.status
+                membership_change_status(membership=membership, actor=actor, status=value, reason=reason,
+                                         effective_on=effective_on, access=access)
+                changed += before != value
+            else:
+                raise ValidationError({"action": _("Unknown action.")})
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, ValidationError) and getattr(exc, "error_dict", None) and "action" in exc.error_dict:
+                raise
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            raise ValidationError(
+                _("Nothing was changed. {name}: {error}").format(name=membership.holder_name, error=" ".join(messages)),
+                code="bulk_member",
+            ) from None
+    return changed

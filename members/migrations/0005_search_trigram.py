@@ -1,24 +1,38 @@
 """Trigram (pg_trgm) GIN indexes for search-as-you-type on PostgreSQL.
 
-Search asks for substrings (`icontains`: `UPPER(col) LIKE UPPER('%term%')`), which no
-B-tree can answer; a GIN index over trigrams of the same expression can. SQLite (the
-quick-start database) has no pg_trgm and scans, which is fine at its sizes.
+Search asks for substrings, which no B-tree can answer; a GIN index over trigrams of the
+same expression can. `membership_search_q` writes two shapes, and each has its index:
+
+- a term without case (Chinese characters, digits) is `col::text LIKE '%term%'`: indexes
+  on the plain columns (names, USCC — stored in capitals —, mobile);
+- a term with Latin letters is `UPPER(col::text) LIKE UPPER('%term%')` (`icontains`):
+  indexes on UPPER(name).
+
+A term of one or two Chinese characters has no trigram; PostgreSQL then reads the
+chamber's rows through its B-tree on chamber_id (see docs/benchmarks.md for the figures).
+Pinyin initials are matched by prefix, which their B-tree answers. SQLite (the quick-start
+database) has no pg_trgm and scans, which is fine at its sizes.
 """
 from django.db import migrations
 
 INDEXES = (
     ("members_membership_name_trgm", "members_membership", "UPPER(name::text)"),
-    ("members_enterprise_uscc_trgm", "members_enterprise", "UPPER(uscc::text)"),
-    ("members_enterprise_initials_trgm", "members_enterprise", "name_initials"),
+    ("members_membership_name_plain_trgm", "members_membership", "name"),
+    ("members_enterprise_uscc_plain_trgm", "members_enterprise", "uscc"),
     ("members_person_name_trgm", "members_person", "UPPER(name::text)"),
+    ("members_person_name_plain_trgm", "members_person", "name"),
     ("members_person_mobile_trgm", "members_person", "mobile"),
 )
+# Written by an earlier draft of this migration; gone, since no query uses them.
+OBSOLETE = ("members_enterprise_uscc_trgm", "members_enterprise_initials_trgm")
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for name in OBSOLETE:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
     for name, table, expression in INDEXES:
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (({expression}) gin_trgm_ops)"
