@@ -25,6 +25,7 @@ from .models import (
     Rank,
     RepresentativePost,
     RotatingChair,
+    SelfServiceChange,
     Term,
 )
 from .services import pinyin_initials
@@ -220,3 +221,13 @@ class LiaisonAdmin(TenantAdmin):
     search_fields = ("officer__person__name", "membership__enterprise__name", "membership__person__name")
     raw_id_fields = ("officer", "membership")
     list_select_related = ("chamber", "officer__person", "membership__enterprise", "membership__person")
+
+
+@admin.register(SelfServiceChange)
+class SelfServiceChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Changes are proposed on the portal and decided in the approval queue, which apply them."""
+
+    list_display = ("__str__", "kind", "status", "requested_by", "requested_at", "decided_by", "decided_at", "chamber")
+    list_filter = ("status", "kind", "chamber")
+    search_fields = ("enterprise__name", "decision_note")
+    list_select_related = ("chamber", "enterprise", "requested_by", "decided_by")

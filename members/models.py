@@ -496,3 +496,63 @@ class Liaison(TenantModel):
 
     def __str__(self):
         return f"{self.officer} ↔ {self.membership}"
+
+
+class SelfServiceKind(models.TextChoices):
+    PROFILE = "profile", _("Profile")
+    CONTACT_ADD = "contact_add", _("New contact")
+    CONTACT_CHANGE = "contact_change", _("Contact change")
+    CONTACT_REMOVE = "contact_remove", _("Contact removal")
+    FIGURES = "figures", _("Annual figures")
+
+
+class SelfServiceStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    APPLIED = "applied", _("Applied at once")
+
+
+class SelfServiceChange(TenantModel):
+    """One change a member representative proposed to their own enterprise, and its fate."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="self_service_changes"
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=SelfServiceKind.choices)
+    # The contact a change or removal is about; a removed contact leaves its values in `before`.
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Validated and normalised when proposed, so an approval can always apply them.
+    proposed = models.JSONField(_("proposed values"), default=dict, blank=True)
+    # The values when proposed: the approver sees what the representative saw.
+    before = models.JSONField(_("values before"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SelfServiceStatus.choices, default=SelfServiceStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("self-service change")
+        verbose_name_plural = _("self-service changes")
+        ordering = ["requested_at", "pk"]
+        indexes = [
+            # The approval queue: pending changes, oldest first.
+            models.Index(fields=["chamber", "status", "requested_at"]),
+            # A representative's own changes on the portal.
+            models.Index(fields=["chamber", "enterprise", "requested_at"]),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_kind_display()} {self.enterprise}"

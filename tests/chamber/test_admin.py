@@ -26,6 +26,8 @@ from members.models import (
 )
 from members.officers import liaison_assign, officer_appoint, rotating_chair_add, term_create
 from members.services import annual_figures_set, contact_add, enterprise_create, membership_create, person_create
+from members.models import SelfServiceKind
+from members.self_service import self_service_propose
 from tests.factories import make_uscc
 
 OUR_APPS = {"chamber", "branches", "members"}
@@ -61,6 +63,8 @@ def world(chamber, other_chamber, member, branches, admin_user, api_key, represe
         liaison_assign(officer=officer, membership=member, actor=None)
         chamber_link_create(chamber=chamber, actor=None, kind="pairing", partner_name="", partner=other_chamber,
                             branch=branches["cable"], started_on=datetime.date(2021, 1, 1))
+        self_service_propose(enterprise=member.enterprise, user=representative, kind=SelfServiceKind.PROFILE,
+                             values={"address": "苏州工业园区星湖街1号"})
     UserPreference.objects.create(user=admin_user, language="en")
 
 
