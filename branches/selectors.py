@@ -58,3 +58,29 @@ def branch_tree(*, branches):
 def membership_in_subtree_q(paths):
     """Q on Membership: belongs to at least one node within the given subtrees."""
     return Q(Exists(MembershipBranch.objects.filter(membership=OuterRef("pk")).filter(branch_subtree_q(paths, "branch__path"))))
+
+
+def branch_member_counts_own_and_total(*, chamber):
+    """({branch_id: active members placed in that very node}, {branch_id: ... in it or below}).
+
+    The same single query as `branch_member_counts`; the tree page shows both figures, and
+    a member placed in two nodes of one subtree still counts once in the subtree's total.
+    """
+    own, total = {}, {}
+    pairs = MembershipBranch.objects.filter(
+        chamber=chamber, membership__status=MembershipStatus.ACTIVE
+    ).values_list("membership_id", "branch__path")
+    for membership_id, path in pairs.iterator(chunk_size=5000):
+        ids = path.split("/")[:-1]
+        own.setdefault(int(ids[-1]), set()).add(membership_id)
+        for ancestor_id in ids:
+            total.setdefault(int(ancestor_id), set()).add(membership_id)
+    return ({pk: len(s) for pk, s in own.items()}, {pk: len(s) for pk, s in total.items()})
+
+
+def branch_descendant_list(*, branch, include_archived=False):
+    """The nodes below `branch` (not itself), in tree order: what an archive would take along."""
+    qs = Branch.objects.filter(chamber=branch.chamber, path__startswith=branch.path).exclude(pk=branch.pk)
+    if not include_archived:
+        qs = qs.exclude(status=BranchStatus.ARCHIVED)
+    return qs.order_by("path", "pk")

@@ -39,13 +39,25 @@ class StyledFormMixin:
         for field in self.fields.values():
             style_widget(field)
 
-    def full_clean(self):
-        super().full_clean()
+    def add_error(self, field, error):
+        # Every error passes here: cleaning's own and those a view adds from a service.
+        super().add_error(field, error)
         for name in self.errors:
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs
-                attrs["class"] = attrs.get("class", "") + " is-invalid"
+                if "is-invalid" not in attrs.get("class", "").split():
+                    attrs["class"] = attrs.get("class", "") + " is-invalid"
                 attrs["aria-invalid"] = "true"
+
+
+def add_service_errors(form, error):
+    """Put a service's ValidationError on the form: under its field when the form has
+    one, else above the form (a service may name a field this form does not show)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class StyledForm(StyledFormMixin, forms.Form):

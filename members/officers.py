@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from chamber.audit import audit_record
+from chamber.audit import audit_record, diff, snapshot
 
 from .models import Liaison, OfficerPosition, RotatingChair, Term
 
@@ -26,6 +26,29 @@ def term_create(*, chamber, actor, ordinal, starts_on, ends_on, elected_on=None,
     term.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
     term.save()
     audit_record(chamber=chamber, actor=actor, action="create", target=term)
+    return term
+
+
+TERM_FIELDS = ("ordinal", "name", "starts_on", "ends_on", "elected_on")
+
+
+@transaction.atomic
+def term_update(*, term, actor, **fields):
+    """Correct a term's number, name or dates (the line-up is edited post by post)."""
+    before = snapshot(term, TERM_FIELDS)
+    for name, value in fields.items():
+        if name not in TERM_FIELDS:
+            raise ValueError(f"term_update cannot set {name}")
+        setattr(term, name, value)
+    if Term.objects.filter(chamber=term.chamber, ordinal=term.ordinal).exclude(pk=term.pk).exists():
+        raise ValidationError({"ordinal": _("This chamber already has a term with this number.")})
+    if term.ends_on <= term.starts_on:
+        raise ValidationError({"ends_on": _("A term must end after it starts.")})
+    term.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
+    term.save()
+    changes = diff(before, snapshot(term, TERM_FIELDS))
+    if changes:
+        audit_record(chamber=term.chamber, actor=actor, action="update", target=term, changes=changes)
     return term
 
 
@@ -58,11 +81,20 @@ def officer_end(*, position, actor, ends_on, reason=""):
 
 
 @transaction.atomic
-def term_start_next(*, chamber, actor, starts_on, ends_on, elected_on=None, name="", carry_over=True):
+def term_start_next(*, chamber, actor, starts_on, ends_on, elected_on=None, name="", carry_over=True, ordinal=None):
     """Open the next term after a general assembly (换届), optionally carrying the posts over
-    so the secretariat edits the line-up instead of retyping it."""
+    so the secretariat edits the line-up instead of retyping it.
+
+    `ordinal` defaults to the one after the latest term; a chamber that starts keeping its
+    records at, say, its eighth term names that number itself. It may not go backwards:
+    the posts carried over come from the latest term.
+    """
     previous = Term.objects.filter(chamber=chamber).order_by("-ordinal").first()
-    term = term_create(chamber=chamber, actor=actor, ordinal=(previous.ordinal + 1) if previous else 1,
+    if ordinal is None:
+        ordinal = (previous.ordinal + 1) if previous else 1
+    elif previous and ordinal <= previous.ordinal:
+        raise ValidationError({"ordinal": _("The new term must come after term {n}.").format(n=previous.ordinal)})
+    term = term_create(chamber=chamber, actor=actor, ordinal=ordinal,
                        starts_on=starts_on, ends_on=ends_on, elected_on=elected_on, name=name)
     if previous and carry_over:
         current = OfficerPosition.objects.filter(chamber=chamber, term=previous).filter(
@@ -109,3 +141,11 @@ def liaison_remove(*, liaison, actor):
     audit_record(chamber=liaison.chamber, actor=actor, action="liaison", target=liaison.membership,
                  changes={"liaison": [str(liaison.officer), None]})
     liaison.delete()
+
+
+@transaction.atomic
+def rotating_chair_remove(*, chair, actor):
+    """Drop a rotating-chair period (planned wrongly, or the enterprise withdrew)."""
+    audit_record(chamber=chair.chamber, actor=actor, action="rotating chair", target=chair.position,
+                 changes={"period": [f"{chair.starts_on}–{chair.ends_on}", None]})
+    chair.delete()
