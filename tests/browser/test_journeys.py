@@ -83,3 +83,40 @@ def test_representative_edits_the_profile_and_the_secretariat_approves(page, log
     with scope(chamber=chamber):
         member.enterprise.refresh_from_db()
         assert member.enterprise.address == address
+
+
+def test_secretary_creates_a_member_fixes_a_wrong_uscc_then_edits_it(page, log_in, chamber, branches, secretary):
+    good = make_uscc(100077)
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+    log_in(page, "sally")
+    page.goto(f"{page.base_url}/c/{chamber.slug}/members/new/")
+    page.fill("input[name=enterprise-name]", "苏州新光电子科技有限公司")
+    page.fill("input[name=enterprise-uscc]", wrong)
+    page.select_option("select[name=membership-rank]", label="理事单位")
+    page.locator("#main form.member-form button[type=submit]").click()
+
+    error = page.locator("#field-enterprise-uscc .invalid-feedback")
+    expect(error).to_be_visible()
+    expect(page.locator("input[name=enterprise-uscc]")).to_have_attribute("aria-invalid", "true")
+    # What was typed is still there, and nothing was saved.
+    expect(page.locator("input[name=enterprise-name]")).to_have_value("苏州新光电子科技有限公司")
+    with scope(chamber=chamber):
+        assert not Membership.objects.filter(chamber=chamber, name="苏州新光电子科技有限公司").exists()
+
+    page.fill("input[name=enterprise-uscc]", good)
+    page.locator("#main form.member-form button[type=submit]").click()
+    expect(page.locator("h1")).to_contain_text("苏州新光电子科技有限公司")
+    with scope(chamber=chamber):
+        created = Membership.objects.get(chamber=chamber, name="苏州新光电子科技有限公司")
+    expect(page).to_have_url(re.compile(f"/members/{created.pk}/$"))
+
+    # Edit: a rank change needs a reason, and shows in the history with who made it.
+    page.locator(f'#main a[href$="/members/{created.pk}/edit/"]').first.click()
+    page.select_option("select[name=membership-rank]", label="常务理事单位")
+    page.fill("input[name=membership-reason]", "换届后调整为常务理事单位")
+    page.locator("#main form.member-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(f"/members/{created.pk}/$"))
+    history = page.locator("#section-history")
+    expect(history).to_contain_text("换届后调整为常务理事单位")
+    expect(history).to_contain_text("常务理事单位")
+    expect(history).to_contain_text("sally")
