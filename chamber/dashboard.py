@@ -86,6 +86,8 @@ class DashboardView(ChamberViewMixin, TemplateView):
             branch_limited=access.branch_paths(MEMBERS_VIEW) is not None,
             figures=figures,
             active_url=_filtered(list_url, status=MembershipStatus.ACTIVE),
+            joined_url=_filtered(list_url, joined_from=today.replace(month=1, day=1).isoformat(),
+                                 joined_to=today.replace(month=12, day=31).isoformat()),
             charts=figure_charts(figures, member_list_url=list_url),
             branch_rows=[(b, n, _filtered(list_url, status=MembershipStatus.ACTIVE, branch=b.pk)) for b, n in branches],
             branch_chart=charts.bar_chart(

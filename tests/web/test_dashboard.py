@@ -213,3 +213,15 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client_as, world, secretar
     with django_assert_num_queries(expected):
         response = client.get(_url(world))
     assert response.context["figures"].active == 24
+
+
+def test_joined_this_year_links_to_the_list_of_exactly_those_members(client_as, world, secretary):
+    client = client_as(secretary)
+    html = client.get(_url(world)).content.decode()
+    link = re.search(r'data-stat="joined">.*?<a href="([^"]+)">(\d+)</a>', html, re.S)
+    assert link, "the joined figure links to the member list"
+    url, count = link.group(1).replace("&amp;", "&"), int(link.group(2))
+    listed = client.get(url)
+    assert listed.status_code == 200
+    # The list's result rows: one per member who joined this year (the group member of the world).
+    assert listed.content.decode().count('name="members" value=') == count >= 1
