@@ -18,9 +18,10 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from branches.selectors import branch_visible_list
-from chamber.access import MEMBERS_CHANGE, MEMBERS_VIEW, PERSONAL_DATA
+from chamber.access import MEMBERS_CHANGE, MEMBERS_VIEW
 from chamber.api.pagination import IdsFirstPaginator
 from chamber.mixins import ChamberViewMixin
+from chamber.api.serializers import show_mobiles
 from chamber.validators import mask_mobile
 from members.forms.roster import RosterBulkForm, RosterFilterForm, choice_options
 from members.models import MembershipKind, MembershipStatus
@@ -118,8 +119,8 @@ class RosterView(ChamberViewMixin, TemplateView):
             self._plan = {
                 "kinds": dict(MembershipKind.choices),
                 "statuses": dict(MembershipStatus.choices),
-                # Full mobiles only for who may read personal data (as the member page does).
-                "mobile": (lambda value: value) if self.access.has(PERSONAL_DATA) else mask_mobile,
+                # One rule for the list, the member page and the API (show_mobiles).
+                "mobile": (lambda value: value) if show_mobiles(self.access) else mask_mobile,
                 "detail": _detail_url_maker(self.chamber.slug),
                 "tick": _("Tick {name}"),
             }
