@@ -13,15 +13,15 @@ from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from branches.selectors import branch_visible_list
 from chamber.access import MEMBERS_CHANGE, MEMBERS_VIEW
 from chamber.api.pagination import IdsFirstPaginator
-from chamber.mixins import ChamberViewMixin
 from chamber.api.serializers import show_mobiles
+from chamber.mixins import ChamberViewMixin
 from chamber.validators import mask_mobile
 from members.forms.roster import RosterBulkForm, RosterFilterForm, choice_options
 from members.models import MembershipKind, MembershipStatus
@@ -31,14 +31,14 @@ from members.services import membership_bulk_change
 
 # The table's columns; those with a key sort by it (members.selectors.ROSTER_PAGE_ORDERING).
 SORT_COLUMNS = (
-    ("member_number", _lazy("Member number")),
-    ("name", _lazy("Name")),
-    (None, _lazy("Kind")),
-    ("rank", _lazy("Rank")),
-    (None, _lazy("Status")),
-    (None, _lazy("Branches")),
-    (None, _lazy("Primary contact")),
-    ("joined_on", _lazy("Joined on")),
+    ("member_number", gettext_lazy("Member number")),
+    ("name", gettext_lazy("Name")),
+    (None, gettext_lazy("Kind")),
+    ("rank", gettext_lazy("Rank")),
+    (None, gettext_lazy("Status")),
+    (None, gettext_lazy("Branches")),
+    (None, gettext_lazy("Primary contact")),
+    ("joined_on", gettext_lazy("Joined on")),
 )
 
 

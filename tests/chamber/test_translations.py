@@ -36,3 +36,20 @@ def test_catalogue_translates_every_marked_string(tmp_path):
     assert extracted.exists()
     result = subprocess.run(["msgcmp", str(CATALOGUE), str(extracted)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-4000:]
+
+
+def test_translation_functions_keep_names_makemessages_knows():
+    """xgettext finds `_`, `gettext`, `gettext_lazy`, `ngettext`, `pgettext`…, not aliases:
+    a string wrapped in `_lazy(...)` would never reach the catalogue (it happened)."""
+    import re
+
+    known = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext",
+             "pgettext_lazy", "npgettext", "npgettext_lazy"}
+    alias = re.compile(r"from django\.utils\.translation import[^\n]*\bas (\w+)")
+    offenders = []
+    for name in SOURCES:
+        for path in (BASE / name).rglob("*.py"):
+            for found in alias.findall(path.read_text(encoding="utf-8")):
+                if found not in known:
+                    offenders.append(f"{path.relative_to(BASE)}: {found}")
+    assert offenders == []
