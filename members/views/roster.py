@@ -13,8 +13,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
 from branches.selectors import branch_visible_list
@@ -25,9 +24,13 @@ from chamber.mixins import ChamberViewMixin
 from chamber.validators import mask_mobile
 from members.forms.roster import RosterBulkForm, RosterFilterForm, choice_options
 from members.models import MembershipKind, MembershipStatus
-from members.selectors import membership_roster_filter, membership_roster_rows, membership_visible, rank_list
+from members.selectors import (
+    membership_roster_filter,
+    membership_roster_rows,
+    membership_visible,
+    rank_list,
+)
 from members.services import membership_bulk_change
-
 
 # The table's columns; those with a key sort by it (members.selectors.ROSTER_PAGE_ORDERING).
 SORT_COLUMNS = (
