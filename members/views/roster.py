@@ -83,7 +83,10 @@ class RosterView(ChamberViewMixin, TemplateView):
                                     load_page=lambda ids: membership_roster_rows(chamber=self.chamber, ids=ids))
         page = paginator.get_page(query.get("page"))
         may_change = self.access.has(MEMBERS_CHANGE)
-        if may_change and bulk_form is None:
+        # Search as you type redraws the results alone: the filter and bulk panels (whose
+        # choices cost more than the rows) are built only for the whole page.
+        whole_page = self.get_template_names() == [self.template_name]
+        if may_change and bulk_form is None and whole_page:
             bulk_form = RosterBulkForm(members=membership_visible(chamber=self.chamber), branches=self.bulk_branches(),
                                        ranks=ranks, auto_id="bulk_%s")
         context.update({
@@ -101,7 +104,7 @@ class RosterView(ChamberViewMixin, TemplateView):
             "sort_columns": SORT_COLUMNS,
             # Choice fields are written out by hand (see choice_options), the others by Django.
             "filter_fields": [(bf, choice_options(bf) if hasattr(bf.field, "choices") else None)
-                              for bf in form if bf.name != "q"],
+                              for bf in form if bf.name != "q"] if whole_page else [],
             "bulk_options": {name: choice_options(bulk_form[name]) for name in ("action", "branches", "rank", "status")}
             if bulk_form is not None else {},
         })
