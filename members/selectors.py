@@ -158,7 +158,11 @@ def membership_search_q(term, *, chamber):
             people = Person.objects.filter(chamber=chamber).filter(Q(**{"name__" + text: term}) | Q(mobile__contains=compact))
     people = people.order_by().values("pk")
     contacts = Contact.objects.filter(chamber=chamber, person__in=people).order_by().values("enterprise_id")
-    parts += [members.filter(person_id__in=people), members.filter(enterprise_id__in=contacts)]
+    parts.append(members.filter(enterprise_id__in=contacts))
+    if term.isascii() and term.replace(" ", "").isdigit():
+        # An individual member's name is on the membership already (name_q finds it); its
+        # person is searched only for the mobile, which saves a scan of every person.
+        parts.append(members.filter(person_id__in=people))
     # One list of ids from parts that each use their own index; an OR across them made
     # PostgreSQL test every member of the chamber against every condition. A term of one or
     # two characters has no trigram: its names are read from the chamber's (chamber, name,
