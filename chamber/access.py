@@ -17,7 +17,14 @@ BRANCHES_CHANGE = "branches.change"
 OFFICERS_VIEW = "officers.view"
 OFFICERS_CHANGE = "officers.change"
 CHAMBER_ADMIN = "chamber.admin"
+# Evaluations: see campaigns, ratings and results; set up schemes and campaigns; decide
+# grades (the federation's admins only); score assigned submissions (which ones is a
+# guardian grant per submission); apply and self-assess as a subject.
+EVALUATIONS_VIEW = "evaluations.view"
+EVALUATIONS_MANAGE = "evaluations.manage"
+EVALUATIONS_DECIDE = "evaluations.decide"
 EVALUATIONS_REVIEW = "evaluations.review"
+EVALUATIONS_APPLY = "evaluations.apply"
 SELF_SERVICE = "members.self_service"
 # A federation's staff see the chambers it supervises: aggregate figures only, no rosters.
 FEDERATION_VIEW = "federation.view"
@@ -26,10 +33,16 @@ _READ = {MEMBERS_VIEW, BRANCHES_VIEW, OFFICERS_VIEW}
 _WRITE = {MEMBERS_CHANGE, BRANCHES_CHANGE, OFFICERS_CHANGE}
 
 ROLE_CAPABILITIES = {
-    RoleKind.CHAMBER_ADMIN: _READ | _WRITE | {PERSONAL_DATA, CHAMBER_ADMIN, EVALUATIONS_REVIEW, FEDERATION_VIEW},
-    RoleKind.SECRETARIAT: _READ | _WRITE | {PERSONAL_DATA, FEDERATION_VIEW},
-    RoleKind.SECRETARIAT_READONLY: _READ | {FEDERATION_VIEW},
-    RoleKind.BRANCH_SECRETARY: _READ | {MEMBERS_CHANGE},
+    RoleKind.CHAMBER_ADMIN: _READ | _WRITE | {
+        PERSONAL_DATA, CHAMBER_ADMIN, FEDERATION_VIEW,
+        EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_DECIDE, EVALUATIONS_REVIEW, EVALUATIONS_APPLY,
+    },
+    RoleKind.SECRETARIAT: _READ | _WRITE | {
+        PERSONAL_DATA, FEDERATION_VIEW, EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_APPLY,
+    },
+    RoleKind.SECRETARIAT_READONLY: _READ | {FEDERATION_VIEW, EVALUATIONS_VIEW},
+    # A branch secretary fills in the self-assessment of their own sub-chamber.
+    RoleKind.BRANCH_SECRETARY: _READ | {MEMBERS_CHANGE, EVALUATIONS_APPLY},
     RoleKind.REVIEWER: {EVALUATIONS_REVIEW, FEDERATION_VIEW},
     RoleKind.MEMBER_REPRESENTATIVE: {SELF_SERVICE},
     RoleKind.API_CLIENT: set(_READ),

@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import (
     BRANCHES_VIEW,
+    EVALUATIONS_APPLY,
+    EVALUATIONS_MANAGE,
+    EVALUATIONS_REVIEW,
+    EVALUATIONS_VIEW,
     FEDERATION_VIEW,
     MEMBERS_CHANGE,
     MEMBERS_VIEW,
@@ -34,6 +38,11 @@ MENU = (
     MenuEntry(_("Officers"), "members:officers", OFFICERS_VIEW, "person-badge"),
     MenuEntry(_("Approvals"), "members:approvals", MEMBERS_CHANGE, "check2-square"),
     MenuEntry(_("Affiliated chambers"), "chamber:affiliates", FEDERATION_VIEW, "building"),
+    MenuEntry(_("Evaluation campaigns"), "evaluations:campaigns", EVALUATIONS_VIEW, "award"),
+    MenuEntry(_("Ratings register"), "evaluations:ratings", EVALUATIONS_VIEW, "stars"),
+    MenuEntry(_("Rubrics"), "evaluations:schemes", EVALUATIONS_MANAGE, "list-check"),
+    MenuEntry(_("My reviews"), "evaluations:reviews", EVALUATIONS_REVIEW, "clipboard-check"),
+    MenuEntry(_("Our evaluations"), "evaluations:mine", EVALUATIONS_APPLY, "trophy"),
     MenuEntry(_("My enterprise"), "members:portal", SELF_SERVICE, "briefcase"),
 )
 

@@ -9,6 +9,7 @@ tenant_patterns = [
     path("", include("chamber.tenant_urls")),
     path("members/", include("members.urls")),
     path("branches/", include("branches.urls")),
+    path("evaluations/", include("evaluations.urls")),
 ]
 
 urlpatterns = [

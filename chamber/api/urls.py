@@ -18,4 +18,5 @@ urlpatterns = [
     *router.urls,
     path("chambers/<slug:chamber>/", include("branches.api.urls")),
     path("chambers/<slug:chamber>/", include("members.api.urls")),
+    path("chambers/<slug:chamber>/evaluations/", include("evaluations.api.urls")),
 ]

@@ -1,1 +1,0 @@
-"""Models of the evaluations app; filled by its own issue."""
