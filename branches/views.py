@@ -7,7 +7,7 @@ within reach (else 403), and the parents offered to them are only those within r
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
@@ -26,12 +26,6 @@ from .selectors import (
 from .services import branch_archive, branch_create, branch_move, branch_update
 
 
-def _members_list_url(chamber):
-    """The member list, if the roster pages are installed (the counts link to it)."""
-    try:
-        return reverse("members:list", kwargs={"chamber": chamber.slug})
-    except NoReverseMatch:
-        return None
 
 
 class BranchTreeView(ChamberViewMixin, TemplateView):
@@ -58,7 +52,7 @@ class BranchTreeView(ChamberViewMixin, TemplateView):
             tree=branch_tree(branches=nodes),
             show_archived=show_archived,
             can_create=self.access.has(BRANCHES_CHANGE),
-            members_url=_members_list_url(self.chamber),
+            members_url=reverse("members:list", kwargs={"chamber": self.chamber.slug}),
             **kwargs,
         )
 

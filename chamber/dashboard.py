@@ -8,7 +8,7 @@ filtered to that set (on the dashboard only: a federation never sees a roster).
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -31,12 +31,8 @@ from .selectors import (
 )
 
 
-def _url_or_blank(name, chamber):
-    """The page's URL, or "" while the module that provides it is not installed."""
-    try:
-        return reverse(name, kwargs={"chamber": chamber.slug})
-    except NoReverseMatch:
-        return ""
+def _url(name, chamber):
+    return reverse(name, kwargs={"chamber": chamber.slug})
 
 
 def _filtered(base, **params):
@@ -76,7 +72,7 @@ class DashboardView(ChamberViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         chamber, access = self.chamber, self.access
         today = timezone.localdate()
-        list_url = _url_or_blank("members:list", chamber)
+        list_url = _url("members:list", chamber)
         figures = dashboard_member_figures(chamber=chamber, access=access, today=today)
         branches = dashboard_branch_figures(chamber=chamber, access=access)
         months = dashboard_monthly_joins_and_leaves(chamber=chamber, access=access, today=today)
@@ -109,11 +105,11 @@ class DashboardView(ChamberViewMixin, TemplateView):
         if access.has(OFFICERS_VIEW):
             officers, more = dashboard_officers_ending(chamber=chamber, access=access, today=today)
             context.update(officers_ending=officers, officers_more=more,
-                           officers_url=_url_or_blank("members:officers", chamber))
+                           officers_url=_url("members:officers", chamber))
         # Those who may approve see the queue's length (a branch secretary: their subtrees').
         if access.has(MEMBERS_CHANGE):
             context.update(pending_changes=dashboard_pending_self_service_count(chamber=chamber, access=access),
-                           approvals_url=_url_or_blank("members:approvals", chamber))
+                           approvals_url=_url("members:approvals", chamber))
         return context
 
 
