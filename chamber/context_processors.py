@@ -2,7 +2,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from .navigation import menu_for
-from .selectors import chamber_list_for_user
+from .selectors import chamber_list_for_request
 
 
 def tenancy(request):
@@ -21,5 +21,5 @@ def navigation(request):
         return {"menu": [], "my_chambers": []}
     return {
         "menu": SimpleLazyObject(lambda: menu_for(request)),
-        "my_chambers": SimpleLazyObject(lambda: list(chamber_list_for_user(user))),
+        "my_chambers": SimpleLazyObject(lambda: chamber_list_for_request(request)),
     }

@@ -22,6 +22,14 @@ def chamber_list_for_user(user):
     return Chamber.objects.filter(pk__in=chamber_ids).exclude(status=ChamberStatus.DISSOLVED).order_by("name")
 
 
+def chamber_list_for_request(request):
+    """`chamber_list_for_user` once per request: the start page and the header's chamber
+    switcher both show it."""
+    if not hasattr(request, "_my_chambers"):
+        request._my_chambers = list(chamber_list_for_user(request.user))
+    return request._my_chambers
+
+
 # --- Aggregate figures: the dashboard and the federation view ---------------------------
 #
 # Counts only. Each read is one GROUP BY (or one conditional aggregate) so a page costs a

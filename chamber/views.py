@@ -10,14 +10,14 @@ from django.views.decorators.cache import never_cache
 
 from .health import health_report
 from .navigation import landing_url
-from .selectors import chamber_list_for_user
+from .selectors import chamber_list_for_request
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
     """The start page: what this is, and the chambers the signed-in user works in."""
-    chambers = list(chamber_list_for_user(request.user)) if request.user.is_authenticated else []
+    chambers = chamber_list_for_request(request) if request.user.is_authenticated else []
     if len(chambers) == 1 and not request.user.is_staff:
         # Most people work in one chamber: take them straight there.
         return redirect("chamber:index", chamber=chambers[0].slug)

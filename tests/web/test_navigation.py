@@ -79,6 +79,20 @@ def test_switcher_lists_every_chamber_of_the_user(client_as, chamber, other_cham
     assert other_chamber.name in home.content.decode() and chamber.name in home.content.decode()
 
 
+def test_start_page_reads_the_users_chambers_once(client_as, chamber, other_chamber, secretary):
+    """The list on the page and the header's switcher share one read of the roles."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with scope(chamber=other_chamber):
+        role_grant(chamber=other_chamber, user=secretary, kind=RoleKind.SECRETARIAT, actor=None)
+    client = client_as(secretary)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    role_reads = [q["sql"] for q in queries if 'FROM "chamber_role"' in q["sql"]]
+    assert len(role_reads) == 1, role_reads
+
+
 def test_no_switcher_with_one_chamber(client_as, chamber, secretary):
     html = client_as(secretary).get(reverse("chamber:dashboard", kwargs={"chamber": chamber.slug})).content.decode()
     assert 'id="chamber-switcher"' not in html
