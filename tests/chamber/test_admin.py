@@ -30,7 +30,7 @@ from members.models import SelfServiceKind
 from members.self_service import self_service_propose
 from tests.factories import make_uscc
 
-OUR_APPS = {"chamber", "branches", "members"}
+OUR_APPS = {"chamber", "branches", "members", "evaluations"}
 
 
 @pytest.fixture
@@ -45,7 +45,52 @@ def root_client(client, superuser):
 
 
 @pytest.fixture
-def world(chamber, other_chamber, member, branches, admin_user, api_key, representative):
+def evaluation_rows(federation, fed_branches, campaign, fed_reviewers):
+    """A row of every evaluations model, in the federation (the fixtures give the scheme,
+    version, indicators, grade rules and campaign)."""
+    from guardian.shortcuts import assign_perm
+
+    from evaluations.models import (
+        CampaignReviewer,
+        Evidence,
+        Indicator,
+        Rating,
+        ScoreEntry,
+        ScoreSheet,
+        SheetKind,
+        StageTransition,
+        Submission,
+        WorkingGroup,
+    )
+
+    reviewer = fed_reviewers[0]
+    with scope(chamber=federation):
+        group = WorkingGroup.objects.create(chamber=federation, campaign=campaign, name="第一组")
+        CampaignReviewer.objects.create(chamber=federation, campaign=campaign, user=reviewer, group=group,
+                                        district_code="320104", home_branch=fed_branches["gulou"])
+        submission = Submission.objects.create(chamber=federation, campaign=campaign, group=group,
+                                               subject_branch=fed_branches["fuzimiao"], subject_name="夫子庙街道商会",
+                                               applied_level=4)
+        assign_perm("evaluations.review_submission", reviewer, submission)
+        StageTransition.objects.create(chamber=federation, campaign=campaign, submission=submission,
+                                       from_state="", to_state="eligible", actor_label="系统")
+        sheet = ScoreSheet.objects.create(chamber=federation, submission=submission, kind=SheetKind.REVIEWER,
+                                          reviewer=reviewer)
+        indicator = Indicator.objects.get(version=campaign.version, code="1.2")
+        ScoreEntry.objects.create(chamber=federation, sheet=sheet, indicator=indicator, points=Decimal("18"),
+                                  reason="台帐缺两个月")
+        Evidence.objects.create(chamber=federation, submission=submission, indicator=indicator,
+                                file="evidence/{}/{}/{}".format(federation.pk, submission.pk, "0" * 32),
+                                original_name="会员台帐.pdf", content_type="application/pdf", size=1024,
+                                sha256="0" * 64)
+        Rating.objects.create(chamber=federation, scheme=campaign.version.scheme, subject_branch=fed_branches["fuzimiao"],
+                              subject_name="夫子庙街道商会", level=3, grade_label="三星级",
+                              awarded_on=datetime.date(2024, 12, 20), valid_until=datetime.date(2027, 12, 19),
+                              awarded_by="秦淮区工商联")
+
+
+@pytest.fixture
+def world(chamber, other_chamber, member, branches, admin_user, api_key, representative, evaluation_rows):
     """At least one row of every model in our apps."""
     with scope(chamber=chamber):
         person = person_create(chamber=chamber, actor=None, name="张会长", mobile="13812345678",
