@@ -33,7 +33,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make run               install, prepare and start the product on http://$(HOST):$(PORT)"
 	@echo "make test              install and run the whole test suite (plus migrations-check)"
-	@echo "make bench             roster benchmark (DATABASE_URL defaults to chamber_bench)"
+	@echo "make bench             roster and evaluations benchmarks (DATABASE_URL defaults to chamber_bench)"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make demo              seed_demo again: reset demo passwords, print a new API key"
 	@echo "Variables: VENV=$(VENV) DATABASE_URL REDIS_URL DEMO_PASSWORD PYTEST_ARGS HOST PORT"
@@ -201,6 +201,7 @@ bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chamber_bench
 bench: export DJANGO_SETTINGS_MODULE := $(BENCH_SETTINGS)
 bench: migrate
 	$(MANAGE) bench_roster $(BENCH_ARGS)
+	$(MANAGE) bench_evaluations
 
 clean:
 	rm -rf staticfiles .pytest_cache
