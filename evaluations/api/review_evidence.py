@@ -5,7 +5,6 @@ Readers: the federation's staff, the reviewers assigned to the submission and th
 subject from its own workspace (`evidence_list_for_user`); writers: the subject, while
 its self-assessment is open. Downloads are always attachments.
 """
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -18,7 +17,7 @@ from rest_framework.response import Response
 from chamber.access import EVALUATIONS_APPLY, EVALUATIONS_REVIEW, EVALUATIONS_VIEW
 from chamber.api.mixins import TenantViewSet
 
-from ..evidence import evidence_delete, evidence_list_for_user, evidence_upload
+from ..evidence import evidence_delete, evidence_list_for_user, evidence_response, evidence_upload
 from ..models import Evidence, Indicator
 from ..selectors import federation_scope, submission_list_for_subject
 from .review_serializers import EvidenceSerializer, EvidenceUploadSerializer
@@ -104,13 +103,4 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
         evidence = self.get_object()
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                                content_type=evidence.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return evidence_response(evidence)

@@ -12,7 +12,7 @@ page cannot wander into the federation's other rows.
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from chamber.access import EVALUATIONS_APPLY, EVALUATIONS_MANAGE, EVALUATIONS_RE
 from chamber.forms import add_service_errors
 from chamber.mixins import ChamberViewMixin
 
-from ..evidence import evidence_delete, evidence_for_user, evidence_upload
+from ..evidence import evidence_delete, evidence_for_user, evidence_response, evidence_upload
 from ..forms.reviews import EvidenceUploadForm, ReasonForm
 from ..models import Evidence, ResultMode, ScoreSheet, SheetKind, Submission
 from ..rubrics import version_leaf_rules
@@ -340,13 +340,4 @@ class EvidenceDownloadView(View):
         evidence = evidence_for_user(kwargs["pk"], chamber=request.chamber, user=request.user, access=access)
         if evidence is None:
             raise Http404
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                                content_type=evidence.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return evidence_response(evidence)
