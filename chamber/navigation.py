@@ -65,9 +65,11 @@ def menu_for(request):
     for entry in MENU:
         if not access.has(entry.capability):
             continue
-        url = reverse(entry.url_name, kwargs={"chamber": chamber.slug})
-        links.append(MenuLink(entry.label, url, entry.icon, request.path.startswith(url)))
-    return links
+        links.append((entry, reverse(entry.url_name, kwargs={"chamber": chamber.slug})))
+    # The entry whose URL is the longest prefix of this page is the active one: the
+    # campaigns page /evaluations/ is a prefix of /evaluations/schemes/ (Rubrics) too.
+    current = max((url for _entry, url in links if request.path.startswith(url)), key=len, default=None)
+    return [MenuLink(entry.label, url, entry.icon, url == current) for entry, url in links]
 
 
 def landing_url(request):

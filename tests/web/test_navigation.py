@@ -54,12 +54,12 @@ def test_index_is_404_for_outsiders_and_asks_anonymous_to_log_in(client, client_
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_index_is_403_for_a_role_that_opens_no_page(client_as, chamber, make_user):
-    # A reviewer's pages come with the evaluations module; outside a federation, none yet.
+def test_index_leads_a_reviewer_to_their_reviews(client_as, chamber, make_user):
     reviewer_only = make_user("reviewer-only")
     with scope(chamber=chamber):
         role_grant(chamber=chamber, user=reviewer_only, kind=RoleKind.REVIEWER, actor=None)
-    assert client_as(reviewer_only).get(f"/c/{chamber.slug}/").status_code == 403
+    response = client_as(reviewer_only).get(f"/c/{chamber.slug}/")
+    assert response["Location"] == reverse("evaluations:reviews", kwargs={"chamber": chamber.slug})
 
 
 def test_home_takes_a_one_chamber_user_straight_to_it(client_as, chamber, secretary):
@@ -119,3 +119,15 @@ def test_outsiders_404_page_does_not_name_the_chamber(client_as, chamber, outsid
     assert response.status_code == 404
     assert chamber.name not in response.content.decode()
     assert chamber.short_name not in response.content.decode()
+
+
+def test_only_the_closest_menu_entry_is_active(client_as, chamber, admin_user):
+    """/evaluations/ (campaigns) is a prefix of /evaluations/schemes/ (rubrics): only the
+    longer one is marked as the current page."""
+    html = client_as(admin_user).get(reverse("evaluations:schemes", kwargs={"chamber": chamber.slug})).content.decode()
+    schemes = reverse("evaluations:schemes", kwargs={"chamber": chamber.slug})
+    campaigns = reverse("evaluations:campaigns", kwargs={"chamber": chamber.slug})
+    assert html.count('aria-current="page"') >= 1
+    current = [line for line in html.splitlines() if 'aria-current="page"' in line and "nav-link" in line]
+    assert any(f'href="{schemes}"' in line for line in current), current
+    assert not any(f'href="{campaigns}"' in line for line in current), current
