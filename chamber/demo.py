@@ -547,6 +547,8 @@ CHAMBERS = (OPTICAL, TANCHENG, SH_TANCHENG, ZJ_SICHUAN)
 DEMO_USERS = (
     ("demo-admin", "chamber_admin", "sz-optical", None),
     ("demo-admin", "chamber_admin", "tancheng", None),
+    # The affiliated chamber's side of the federation's star rating.
+    ("demo-admin", "chamber_admin", "sh-tancheng", None),
     ("demo-admin", "chamber_admin", "zj-sichuan", None),
     ("demo-secretary", "secretariat", "sz-optical", None),
     ("demo-branch", "branch_secretary", "sz-optical", "CABLE"),

@@ -136,7 +136,7 @@ def test_demo_users_sign_in_and_hold_their_roles(seeded):
                     for r in Role.objects.filter(user=user).select_related("chamber", "branch")}
         assert held == roles, username
     admin_chambers = {slug for _u, _k, slug, _b in demo.DEMO_USERS if _u == "demo-admin"}
-    assert admin_chambers == {"sz-optical", "tancheng", "zj-sichuan"}
+    assert admin_chambers == {"sz-optical", "tancheng", "sh-tancheng", "zj-sichuan"}
 
     # The branch secretary sits at the cable branch; the representative may edit only their enterprise.
     with scopes_disabled():
@@ -168,6 +168,28 @@ def test_tancheng_federation_and_its_chambers(seeded):
         assert out_of_town == {"上海郯城商会", "深圳郯城商会", "青岛郯城商会", "苏州郯城商会", "海宁郯城商会"}
         kinds = set(Branch.objects.filter(chamber=federation).values_list("kind", flat=True))
         assert {"industry", "township", "out_of_town"} <= kinds
+
+
+def test_tancheng_star_rating_is_at_the_inspection_stage(seeded):
+    """The demo federation's campaign is under way, with work left for demo-reviewer."""
+    from evaluations.models import Campaign, Rating, SchemeVersion, ScoreSheet, SubmissionStatus
+    from evaluations.selectors import reviewer_submission_ids
+
+    federation = Chamber.objects.get(slug="tancheng")
+    reviewer = get_user_model().objects.get(username="demo-reviewer")
+    with scope(chamber=federation):
+        campaign = Campaign.objects.get(chamber=federation, name="2026年度星级基层商会考评")
+        assert campaign.stage == "inspection" and campaign.version.is_frozen
+        assert SchemeVersion.objects.filter(chamber=federation).count() == 5  # the starter rubrics
+        statuses = list(campaign.submissions.values_list("status", flat=True))
+        assert statuses.count(SubmissionStatus.SCORED) >= 1 and statuses.count(SubmissionStatus.PASSED) >= 1
+        assigned = set(reviewer_submission_ids(user=reviewer).values_list("content_object_id", flat=True))
+        scored_by_reviewer = set(ScoreSheet.objects.filter(reviewer=reviewer, submitted_at__isnull=False)
+                                 .values_list("submission_id", flat=True))
+        assert assigned - scored_by_reviewer, "demo-reviewer should have a sheet still to score"
+        assert Rating.objects.filter(chamber=federation).count() == 2
+        # The affiliated chamber takes part from its own workspace.
+        assert campaign.submissions.filter(subject_chamber__slug="sh-tancheng").exists()
 
 
 def test_optical_chamber(seeded):

@@ -26,6 +26,7 @@ from chamber import demo
 from chamber.demo import stable_hash
 from chamber.models import ApiKey, Chamber, Role, RoleKind
 from chamber.services import api_key_create, api_key_revoke, chamber_create, role_grant
+from evaluations.demo import seed_evaluations
 from members.models import (
     AnnualFigures,
     Contact,
@@ -110,6 +111,7 @@ class DemoSeeder:
                 with scope(chamber=chamber):
                     ChamberSeeder(self, chamber, spec).run()
             chambers[chamber.slug] = chamber
+        seed_evaluations(chambers, self.created)
         return chambers
 
     def chamber(self, spec, chambers):
