@@ -102,7 +102,7 @@ def seed_evaluations(chambers, created):
         for submission in campaign.submissions.filter(status=SubmissionStatus.SELF_ASSESSED):
             submission_review(submission, actor=admin, outcome="pass", comment="材料齐全")
 
-        group = group_create(campaign, actor=admin, name="第一考评组")
+        group = group_create(campaign, actor=admin, name="第一工作组")
         for user in (admin, reviewer):
             reviewer_set_group(reviewer_add(campaign, actor=admin, user=user), actor=admin, group=group)
         campaign_assign_groups(campaign, actor=admin)

@@ -14,7 +14,7 @@ def test_reviewer_scores_a_subject_and_submits_the_sheet(page, log_in, federatio
     set_stage(campaign, CampaignStage.INSPECTION)
     submission = make_submission(campaign, branch=fed_branches["jiangdong"], status=SubmissionStatus.PASSED)
     with scope(chamber=federation):
-        group = group_create(campaign, actor=fed_admin, name="第一考评组")
+        group = group_create(campaign, actor=fed_admin, name="第一工作组")
         reviewer_set_group(reviewer_add(campaign, actor=fed_admin, user=reviewer), actor=fed_admin, group=group)
         submission_assign_group(submission, actor=fed_admin, group=group, reason="按片区交叉分组")
     rubric = leaves(campaign.version)
