@@ -59,3 +59,21 @@ def test_log_in_and_reach_the_member_list_by_keyboard_alone(page, chamber, membe
     page.keyboard.press("Enter")
     page.wait_for_url(f"{page.base_url}/c/{chamber.slug}/members/")
     expect(page.locator("#roster-results")).to_contain_text("苏州光电缆有限公司")
+
+
+EVALUATION_PAGES = ["", "campaigns/{campaign}/", "campaigns/{campaign}/subjects/", "campaigns/{campaign}/assignment/",
+                    "campaigns/{campaign}/ranking/", "ratings/", "schemes/", "versions/{version}/",
+                    "submissions/{submission}/"]
+
+
+def test_evaluation_pages_fit_a_phone_screen(phone, log_in, federation, fed_branches, campaign, fed_admin):
+    from tests.evaluations.review_helpers import make_submission
+
+    submission = make_submission(campaign, branch=fed_branches["jiangdong"])
+    log_in(phone, fed_admin.username)
+    for template in EVALUATION_PAGES:
+        path = template.format(campaign=campaign.pk, version=campaign.version_id, submission=submission.pk)
+        response = phone.goto(f"{phone.base_url}/c/{federation.slug}/evaluations/{path}")
+        assert response.status == 200, path
+        overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"evaluations/{path} is {overflow}px wider than the phone"
