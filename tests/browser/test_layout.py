@@ -62,7 +62,7 @@ def test_log_in_and_reach_the_member_list_by_keyboard_alone(page, chamber, membe
 
 
 EVALUATION_PAGES = ["", "campaigns/{campaign}/", "campaigns/{campaign}/subjects/", "campaigns/{campaign}/assignment/",
-                    "campaigns/{campaign}/ranking/", "ratings/", "schemes/", "versions/{version}/",
+                    "campaigns/{campaign}/ranking/", "ratings/", "schemes/", "schemes/versions/{version}/",
                     "submissions/{submission}/"]
 
 
