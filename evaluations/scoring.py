@@ -330,6 +330,11 @@ class SheetRow:
     def answer_mode(self):
         return self.indicator.mode == "yes_no" or self.indicator.is_veto
 
+    @property
+    def evidence_missing(self):
+        """The rubric asks for evidence here and none is uploaded (凭证 are what reviewers check)."""
+        return self.is_leaf and bool(self.indicator.evidence_required.strip()) and not self.evidence
+
 
 def plain(number):
     """A Decimal as people write it: 20, 29.99, 0.5."""
@@ -356,6 +361,10 @@ class SheetDisplay:
     scored: int
     leaves: int
     general_evidence: list = field(default_factory=list)  # not tied to an indicator
+
+    @property
+    def evidence_missing(self):
+        return [row for row in self.rows if row.evidence_missing]
 
 
 def sheet_display(sheet, *, with_self=False, with_evidence=True, errors=None, posted=None):

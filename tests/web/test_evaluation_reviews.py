@@ -264,6 +264,8 @@ def test_affiliate_fills_its_self_assessment_from_its_workspace(client_as, affil
     assert c.get(url(federation, "self_assessment", pk=s["affiliate"].pk)).status_code == 404
     # Evidence for an indicator, by content; a disguised page refused.
     ind = leaves(star_version)
+    html = response.content.decode()
+    assert 'data-evidence-missing-count="1"' in html and f'href="#indicator-{ind["1.1"].pk}"' in html
     upload = url(affiliate, "evidence_upload", pk=s["affiliate"].pk)
     response = c.post(upload, {"indicator": ind["1.1"].pk, "file": SimpleUploadedFile("纪要.pdf", PDF)})
     assert response.status_code == 302 and response["Location"].endswith(f"#indicator-{ind['1.1'].pk}")
@@ -271,6 +273,8 @@ def test_affiliate_fills_its_self_assessment_from_its_workspace(client_as, affil
     assert response.status_code == 400 and b"data-upload-error" in response.content
     html = c.get(page).content.decode()
     assert "纪要.pdf" in html
+    # 1.1 asks for 会议纪要 and has it now; no other indicator of the rubric asks for evidence.
+    assert "data-evidence-missing" not in html
     # Scores and submit.
     post = {f"score-{pk}": ("yes" if v is True else v) for pk, (v, _r) in full_marks(star_version).items()}
     post.update({f"reason-{pk}": r for pk, (_v, r) in full_marks(star_version).items()})
@@ -342,3 +346,11 @@ def test_consensus_sheet_page(client_as, fed_reviewers, federation, campaign, sc
     assert client_as(li).post(page, {"action": "submit"}).status_code == 302
     with scope(chamber=federation):
         assert Submission.objects.get(pk=s.pk).status == S.SCORED
+
+
+def test_reviewer_sees_which_required_evidence_is_missing(client_as, fed_reviewers, federation, scene, star_version):
+    html = client_as(fed_reviewers[0]).get(url(federation, "sheet", pk=scene["subjects"]["affiliate"].pk)).content.decode()
+    ind = leaves(star_version)
+    assert 'data-evidence-missing-count="1"' in html
+    row = html[html.index(f'id="indicator-{ind["1.1"].pk}"'):]
+    assert "data-evidence-missing" in row[:row.index("</tr>")]
