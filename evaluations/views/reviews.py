@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -119,9 +119,16 @@ class AssignmentBoardView(ChamberViewMixin, View):
             open_ = False
         can_manage = self.access.has(EVALUATIONS_MANAGE) and open_
         board = assignment_board(campaign)
+        moving = self.moving_id(failed)
+        if moving and can_manage and self.request.htmx:
+            entry = board.subjects.get(moving)
+            if entry is None:
+                raise Http404
+            return render(self.request, "evaluations/reviews/_move_form.html",
+                          {"campaign": campaign, "board": board, "entry": entry})
         context = {
             "campaign": campaign, "board": board, "can_manage": can_manage, "is_open": open_,
-            "failed": failed,
+            "failed": failed, "moving": moving,
             "short_groups": [
                 bg for bg in board.groups
                 if campaign.result_mode == ResultMode.MEAN and len(bg.members) < campaign.reviewers_per_subject
@@ -153,6 +160,14 @@ class AssignmentBoardView(ChamberViewMixin, View):
                 messages.success(request, message)
                 return redirect(self.board_url())
         return self.render_board(failed=form)
+
+    def moving_id(self, failed):
+        """The subject whose move form is drawn: the one asked for, or the one a refused move named."""
+        raw = failed.data.get("submission") if isinstance(failed, MoveForm) else self.request.GET.get("move")
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return None
 
     def board_url(self):
         return reverse("evaluations:assignment", kwargs={"chamber": self.chamber.slug, "pk": self.campaign.pk})

@@ -125,6 +125,7 @@ def test_auto_assign_and_manual_move_from_the_board(client_as, fed_admin, federa
     g1 = scene["groups"]["g1"]
     response = c.post(board, {"action": "move", "submission": jiangdong.pk, "group": g1.pk, "reason": ""})
     assert response.status_code == 200 and b"data-board-error" in response.content
+    assert f'id="move-{jiangdong.pk}"'.encode() in response.content  # its form is open again
     with scope(chamber=federation):
         before = Submission.objects.get(pk=jiangdong.pk).group_id
     response = c.post(board, {"action": "move", "submission": jiangdong.pk, "group": "", "reason": "待定"})
@@ -135,6 +136,23 @@ def test_auto_assign_and_manual_move_from_the_board(client_as, fed_admin, federa
     response = c.post(board, {"action": "move", "submission": 999999, "group": g1.pk, "reason": "x"})
     assert response.status_code == 200 and b"data-board-error" in response.content
     assert c.post(board, {"action": "nonsense"}).status_code == 400
+
+
+def test_the_board_draws_a_move_form_only_for_the_subject_being_moved(client_as, fed_admin, federation, campaign,
+                                                                      scene):
+    c = client_as(fed_admin)
+    board = url(federation, "assignment", pk=campaign.pk)
+    fuzimiao = scene["subjects"]["fuzimiao"]
+    html = c.get(board).content.decode()
+    assert 'class="mt-1 move-subject"' not in html and f'href="?move={fuzimiao.pk}#move-{fuzimiao.pk}"' in html
+    # Without JavaScript: the page with that one form open.
+    html = c.get(board, {"move": fuzimiao.pk}).content.decode()
+    assert html.count('class="mt-1 move-subject"') == 1 and f'id="move-{fuzimiao.pk}"' in html
+    # With htmx: the form alone, the group it conflicts with marked.
+    fragment = c.get(board, {"move": fuzimiao.pk}, headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith("<div") and "<html" not in fragment
+    assert c.get(board, {"move": 999999}, headers={"HX-Request": "true"}).status_code == 404
+    assert c.get(board, {"move": "x"}).status_code == 200
 
 
 def test_add_reviewer_and_group_from_the_board(client_as, fed_admin, federation, campaign, scene, make_user,
