@@ -87,6 +87,9 @@ class MyReviewsView(ChamberViewMixin, View):
 
 # --- The assignment board ------------------------------------------------------------------------------
 
+UNASSIGNED_PER_PAGE = 50
+
+
 class AssignmentBoardView(ChamberViewMixin, View):
     """Groups with their reviewers and subjects, the unassigned subjects with the groups
     they may go to (and why not the others), and every change: reviewers, groups, the
@@ -129,14 +132,21 @@ class AssignmentBoardView(ChamberViewMixin, View):
         context = {
             "campaign": campaign, "board": board, "can_manage": can_manage, "is_open": open_,
             "failed": failed, "moving": moving,
+            # Pages of the subjects still without a group: at the start of a large campaign
+            # that is all of them, and a page of 2,000 took over a second to draw.
+            "page_obj": Paginator(board.unassigned, UNASSIGNED_PER_PAGE).get_page(self.request.GET.get("page")),
             "short_groups": [
                 bg for bg in board.groups
                 if campaign.result_mode == ResultMode.MEAN and len(bg.members) < campaign.reviewers_per_subject
             ],
         }
         if can_manage:
-            context["add_reviewer_form"] = (failed if isinstance(failed, ReviewerAddForm)
-                                            else ReviewerAddForm(campaign=campaign))
+            # Drawn on request only: its branch list has every sub-chamber of the
+            # federation, which took most of a second to draw with 2,000 of them.
+            if isinstance(failed, ReviewerAddForm):
+                context["add_reviewer_form"] = failed
+            elif self.request.GET.get("add") == "reviewer":
+                context["add_reviewer_form"] = ReviewerAddForm(campaign=campaign)
             context["add_group_form"] = failed if isinstance(failed, GroupForm) and not isinstance(
                 failed, GroupRenameForm) else GroupForm()
         return render(self.request, self.template_name, context, status=status)

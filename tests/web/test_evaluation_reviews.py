@@ -104,8 +104,8 @@ def test_board_shows_groups_loads_and_conflicts(client_as, fed_admin, federation
     board = url(federation, "assignment", pk=campaign.pk)
     c.get(board)  # warm the session
     # session, chamber, user, roles, the chamber switcher (2); campaign; groups, reviewers,
-    # submissions; the add-reviewer form's three choices (candidates, chambers, branches).
-    with django_assert_num_queries(13):
+    # submissions. (The add-reviewer form, with its three lists of choices, is drawn on request.)
+    with django_assert_num_queries(10):
         response = c.get(board)
     html = response.content.decode()
     assert 'data-group="{}" data-load="1"'.format(scene["groups"]["g1"].pk) in html
@@ -163,6 +163,8 @@ def test_add_reviewer_and_group_from_the_board(client_as, fed_admin, federation,
     c = client_as(fed_admin)
     board = url(federation, "assignment", pk=campaign.pk)
     assert c.post(board, {"action": "add_group", "name": "第三组"}).status_code == 302
+    assert 'name="home_branch"' not in c.get(board).content.decode()  # the form is drawn on request
+    assert 'name="home_branch"' in c.get(board, {"add": "reviewer"}).content.decode()
     response = c.post(board, {"action": "add_reviewer", "user": newcomer.pk, "home_chamber": affiliate.pk,
                               "district_code": ""})
     assert response.status_code == 302
@@ -372,3 +374,18 @@ def test_reviewer_sees_which_required_evidence_is_missing(client_as, fed_reviewe
     assert 'data-evidence-missing-count="1"' in html
     row = html[html.index(f'id="indicator-{ind["1.1"].pk}"'):]
     assert "data-evidence-missing" in row[:row.index("</tr>")]
+
+
+def test_subjects_without_a_group_come_in_pages(client_as, fed_admin, federation, campaign, scene, monkeypatch):
+    from evaluations.views import reviews
+
+    monkeypatch.setattr(reviews, "UNASSIGNED_PER_PAGE", 1)
+    for n in range(2):
+        make_submission(campaign, chamber=make_affiliate(federation, f"page-{n}", "320102"), status=S.PASSED)
+    c = client_as(fed_admin)
+    board = url(federation, "assignment", pk=campaign.pk)
+    first, second = c.get(board).content.decode(), c.get(board, {"page": 2}).content.decode()
+    assert 'data-unassigned="3"' in first  # the count is of all of them
+    listed = [html.split('id="unassigned-title"')[1].count("data-subject=") for html in (first, second)]
+    assert listed == [1, 1] and 'rel="next"' in first
+    assert c.get(board, {"page": "x"}).status_code == 200
