@@ -57,6 +57,7 @@ from evaluations.results import campaign_compute_results
 
 SLUG = "bench-eval"
 CAMPAIGN = "基准测试星级考评"
+PAGE_TARGET_MS = 150  # issue 11's target for a page, p50
 TARGET_MS = 1000
 DISTRICTS = 10
 BATCH = 5000
@@ -97,6 +98,7 @@ class Command(BaseCommand):
                 self.drop(existing)
             campaign = self.build(options)
         self.measure(campaign, options)
+        self.measure_pages(campaign, options)
 
     # --- the database ------------------------------------------------------------------------
 
@@ -335,6 +337,51 @@ class Command(BaseCommand):
                 verdict_ok &= p95 <= TARGET_MS
         out("Grades: " + ", ".join(f"{label or '(none)'} {n:,}" for label, n in grades.items()))
         out(f"Target: ≤ {TARGET_MS} ms (p95 of “decision” and “repeat”) → {'MET' if verdict_ok else 'MISSED'}")
+
+
+    def measure_pages(self, campaign, options):
+        """The campaign's pages as its federation's admin sees them, whole HTML, with the
+        2,000 subjects just graded: a page should answer within PAGE_TARGET_MS."""
+        from django.conf import settings
+        from django.test import Client, override_settings
+
+        from chamber.models import Role, RoleKind
+
+        federation = campaign.chamber
+        user, _created = get_user_model().objects.get_or_create(username="bench-eval-admin")
+        with scopes_disabled():
+            Role.objects.get_or_create(chamber=federation, user=user, kind=RoleKind.CHAMBER_ADMIN, branch=None)
+            submission = Submission.objects.filter(campaign=campaign).order_by("pk").first()
+        client = Client(HTTP_HOST="localhost", raise_request_exception=False)
+        client.force_login(user)
+        base = f"/c/{federation.slug}/evaluations/"
+        pages = [
+            ("campaigns", ""), ("campaign progress", f"campaigns/{campaign.pk}/"),
+            ("subjects", f"campaigns/{campaign.pk}/subjects/"), ("ranking", f"campaigns/{campaign.pk}/ranking/"),
+            ("assignment board", f"campaigns/{campaign.pk}/assignment/"), ("ratings register", "ratings/"),
+            ("submission", f"submissions/{submission.pk}/"), ("its sheets", f"submissions/{submission.pk}/sheets/"),
+        ]
+        out = self.stdout.write
+        out("")
+        out(f"Pages, GET {base}… as the federation's admin (in-process Client, DEBUG=False), "
+            f"{options['runs']} runs after one warm-up")
+        out(f"{'page':<18} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>6}  target {PAGE_TARGET_MS} ms")
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "localhost"]):
+            for label, path in pages:
+                client.get(base + path)
+                times, queries = [], set()
+                for _i in range(options["runs"]):
+                    with CaptureQueriesContext(connection) as captured:
+                        started = time.perf_counter()
+                        response = client.get(base + path)
+                        times.append((time.perf_counter() - started) * 1000)
+                    queries.add(len(captured))
+                if response.status_code != 200:
+                    raise CommandError(f"{path} answered {response.status_code}")
+                p50, p95 = statistics.median(times), _percentile(times, 95)
+                verdict = "MET" if p50 <= PAGE_TARGET_MS else "MISSED"
+                out(f"{label:<18} {p50:>8.0f} {p95:>8.0f} {'/'.join(map(str, sorted(queries))):>8} "
+                    f"{len(response.content) // 1024:>6}  {verdict}")
 
 
 def _indicator(version, title, parent, position, code, max_points=Decimal("0")):
