@@ -15,11 +15,11 @@ from rest_framework.test import APIClient
 
 from branches.services import branch_create
 from chamber.models import ChamberKind, RoleKind
-from chamber.services import api_key_create, chamber_create, role_grant
+from chamber.services import api_key_create, chamber_create
 from members.models import MembershipKind, MembershipStatus, Rank
 from members.services import enterprise_create, member_representative_grant, membership_create
 
-from .factories import UserFactory, make_uscc
+from .factories import UserFactory, make_uscc, user_with_role
 
 
 @pytest.fixture
@@ -86,36 +86,29 @@ def member(chamber, branches):
                                  joined_on=datetime.date(2015, 5, 20), member_number="GD-001")
 
 
-def _user_with_role(make_user, chamber, username, kind, branch=None):
-    user = make_user(username)
-    with scope(chamber=chamber):
-        role_grant(chamber=chamber, user=user, kind=kind, actor=None, branch=branch)
-    return user
-
-
 @pytest.fixture
 def admin_user(make_user, chamber):
-    return _user_with_role(make_user, chamber, "alice", RoleKind.CHAMBER_ADMIN)
+    return user_with_role(make_user, chamber, "alice", RoleKind.CHAMBER_ADMIN)
 
 
 @pytest.fixture
 def secretary(make_user, chamber):
-    return _user_with_role(make_user, chamber, "sally", RoleKind.SECRETARIAT)
+    return user_with_role(make_user, chamber, "sally", RoleKind.SECRETARIAT)
 
 
 @pytest.fixture
 def staff_readonly(make_user, chamber):
-    return _user_with_role(make_user, chamber, "bob", RoleKind.SECRETARIAT_READONLY)
+    return user_with_role(make_user, chamber, "bob", RoleKind.SECRETARIAT_READONLY)
 
 
 @pytest.fixture
 def branch_secretary(make_user, chamber, branch_cable):
-    return _user_with_role(make_user, chamber, "brenda", RoleKind.BRANCH_SECRETARY, branch=branch_cable)
+    return user_with_role(make_user, chamber, "brenda", RoleKind.BRANCH_SECRETARY, branch=branch_cable)
 
 
 @pytest.fixture
 def reviewer(make_user, chamber):
-    return _user_with_role(make_user, chamber, "rita", RoleKind.REVIEWER)
+    return user_with_role(make_user, chamber, "rita", RoleKind.REVIEWER)
 
 
 @pytest.fixture
@@ -129,7 +122,7 @@ def representative(make_user, chamber, member):
 @pytest.fixture
 def outsider(make_user, other_chamber):
     """Admin of the other chamber: a fully trusted user, just not here."""
-    return _user_with_role(make_user, other_chamber, "charlie", RoleKind.CHAMBER_ADMIN)
+    return user_with_role(make_user, other_chamber, "charlie", RoleKind.CHAMBER_ADMIN)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from django_scopes import scope, scopes_disabled
 
 from branches.services import branch_create
 from chamber.models import ChamberKind, RoleKind
-from chamber.services import chamber_create, role_grant
+from chamber.services import chamber_create
 from evaluations.models import (
     Campaign,
     CampaignStage,
@@ -31,6 +31,8 @@ from evaluations.models import (
     SchemeVersion,
     ScoringMode,
 )
+
+from .factories import user_with_role
 
 
 @pytest.fixture
@@ -58,41 +60,34 @@ def affiliate(federation):
                               kind=ChamberKind.TOWNSHIP, division_code="320115", supervising_federation=federation)
 
 
-def _role(make_user, chamber, username, kind, branch=None):
-    user = make_user(username)
-    with scope(chamber=chamber):
-        role_grant(chamber=chamber, user=user, kind=kind, actor=None, branch=branch)
-    return user
-
-
 @pytest.fixture
 def affiliate_admin(make_user, affiliate):
-    return _role(make_user, affiliate, "jiang", RoleKind.CHAMBER_ADMIN)
+    return user_with_role(make_user, affiliate, "jiang", RoleKind.CHAMBER_ADMIN)
 
 
 @pytest.fixture
 def fed_admin(make_user, federation):
-    return _role(make_user, federation, "feng", RoleKind.CHAMBER_ADMIN)
+    return user_with_role(make_user, federation, "feng", RoleKind.CHAMBER_ADMIN)
 
 
 @pytest.fixture
 def fed_secretary(make_user, federation):
-    return _role(make_user, federation, "fiona", RoleKind.SECRETARIAT)
+    return user_with_role(make_user, federation, "fiona", RoleKind.SECRETARIAT)
 
 
 @pytest.fixture
 def fed_readonly(make_user, federation):
-    return _role(make_user, federation, "fred", RoleKind.SECRETARIAT_READONLY)
+    return user_with_role(make_user, federation, "fred", RoleKind.SECRETARIAT_READONLY)
 
 
 @pytest.fixture
 def fed_reviewers(make_user, federation):
-    return [_role(make_user, federation, name, RoleKind.REVIEWER) for name in ("wang", "li", "zhao")]
+    return [user_with_role(make_user, federation, name, RoleKind.REVIEWER) for name in ("wang", "li", "zhao")]
 
 
 @pytest.fixture
 def street_secretary(make_user, federation, fed_branches):
-    return _role(make_user, federation, "sun", RoleKind.BRANCH_SECRETARY, branch=fed_branches["fuzimiao"])
+    return user_with_role(make_user, federation, "sun", RoleKind.BRANCH_SECRETARY, branch=fed_branches["fuzimiao"])
 
 
 def make_indicator(version, title, max_points, *, parent=None, position=1, code="", **fields):

@@ -9,8 +9,10 @@ import random
 
 import factory
 from django.contrib.auth import get_user_model
+from django_scopes import scope
 
 from chamber.models import Chamber, ChamberKind
+from chamber.services import role_grant
 from chamber.validators import id_check_character, uscc_check_character
 
 _uscc_counter = itertools.count(1)
@@ -29,6 +31,14 @@ def make_id_number(n=None, region="320102", born=datetime.date(1975, 6, 15), mal
     seq = (n % 500) * 2 + (1 if male else 0)
     body = f"{region}{born:%Y%m%d}{seq:03d}"
     return body + id_check_character(body)
+
+
+def user_with_role(make_user, chamber, username, kind, branch=None):
+    """A new user holding one role in `chamber` (at `branch`, or chamber-wide)."""
+    user = make_user(username)
+    with scope(chamber=chamber):
+        role_grant(chamber=chamber, user=user, kind=kind, actor=None, branch=branch)
+    return user
 
 
 def make_mobile(n=None):

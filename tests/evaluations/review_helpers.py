@@ -9,8 +9,9 @@ import zipfile
 from django_scopes import scope, scopes_disabled
 
 from chamber.models import ChamberKind, RoleKind
-from chamber.services import chamber_create, role_grant
+from chamber.services import chamber_create
 from evaluations.models import Campaign, Indicator, Submission, SubmissionStatus
+from tests.factories import user_with_role
 
 S = SubmissionStatus
 
@@ -46,10 +47,8 @@ def make_affiliate(federation, slug, division_code, *, supervisor=None, name=Non
 
 
 def grant(make_user, chamber, username, kind=RoleKind.REVIEWER, branch=None):
-    user = make_user(username)
-    with scope(chamber=chamber):
-        role_grant(chamber=chamber, user=user, kind=kind, actor=None, branch=branch)
-    return user
+    """A user with a role (a reviewer unless said otherwise)."""
+    return user_with_role(make_user, chamber, username, kind, branch)
 
 
 def leaves(version):
