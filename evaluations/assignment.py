@@ -151,7 +151,10 @@ def assignment_board(campaign, submissions=None):
         keys = subject_conflict_keys(submission)
         entry = BoardSubject(submission=submission)
         for bg in board_groups.values():
-            reasons = [r for m in bg.members for r in conflict_reasons(m, keys)]
+            # Words only where the group's keys meet the subject's: at 2,000 subjects the
+            # board asked every member of every group about every subject.
+            clash = plan_groups[bg.group.pk].keys & keys
+            reasons = [r for m in bg.members for r in conflict_reasons(m, keys)] if clash else []
             if reasons:
                 entry.blocked.append((bg.group, reasons))
             elif plan_groups[bg.group.pk].has_members:
@@ -347,10 +350,11 @@ def reviewer_set_group(reviewer, *, actor, group):
             raise _conflict_error("group", conflicts)
     reviewer.group = group
     reviewer.save(update_fields=["group"])
-    _sync_grants(_group_submission_ids(old, group))
+    old_ids = _group_submission_ids(old)
+    _sync_grants(old_ids + _group_submission_ids(group))
     audit_record(chamber=campaign.chamber, actor=actor, action="reviewer group", target=reviewer,
                  changes={"group": [old.name if old else None, group.name if group else None]})
-    _complete_scored(_group_submission_ids(old), actor)
+    _complete_scored(old_ids, actor)
     return reviewer
 
 

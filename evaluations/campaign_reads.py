@@ -6,10 +6,12 @@ from django.db.models import Count, Q
 from django_scopes import scopes_disabled
 
 from branches.models import Branch, BranchStatus
+from chamber.audit import actor_label
 from chamber.models import Chamber
 
 from .models import Campaign, CampaignStage, ScoreSheet, SheetKind, StageTransition, Submission, SubmissionStatus
 from .ratings import CHAMBER_LIKE_BRANCH_KINDS
+from .results import RANKED
 from .selectors import campaign_list
 
 S = SubmissionStatus
@@ -46,7 +48,7 @@ def campaign_ranking(campaign):
     (vetoed, or no result yet) by name."""
     return (
         Submission.objects.filter(chamber_id=campaign.chamber_id, campaign_id=campaign.pk,
-                                  status__in=[S.PASSED, S.SCORED, S.DECIDED, S.PUBLISHED, S.AWARDED])
+                                  status__in=RANKED)
         .select_related("group").order_by("ranking", "subject_name", "pk")
     )
 
@@ -105,7 +107,7 @@ def status_rows(counts):
 
 def sheet_kind_label(sheet):
     if sheet.kind == SheetKind.REVIEWER and sheet.reviewer_id:
-        return sheet.reviewer.get_full_name() or sheet.reviewer.get_username()
+        return actor_label(sheet.reviewer)
     return sheet.get_kind_display()
 
 

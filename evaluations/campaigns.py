@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from branches.models import BranchStatus
 from chamber.access import EVALUATIONS_DECIDE
-from chamber.audit import actor_label, audit_record, diff, snapshot
+from chamber.audit import audit_record, diff, snapshot
 from chamber.models import ChamberStatus
 
 from . import grading
@@ -27,14 +27,13 @@ from .models import (
     CampaignStage,
     GradeRule,
     ResultMode,
-    StageTransition,
     Submission,
     SubmissionStatus,
 )
 from .ratings import held_ratings_for, rating_award, subject_problem
 from .results import campaign_compute_results, reference_date
 from .rubrics import version_freeze, version_grade_specs, version_leaves, version_tree
-from .transitions import CAMPAIGN_ORDER, campaign_move, submission_move
+from .transitions import CAMPAIGN_ORDER, campaign_move, submission_move, transition_record
 
 C = CampaignStage
 S = SubmissionStatus
@@ -291,15 +290,6 @@ def eligibility_problems(campaign, *, branch=None, chamber=None, applied_level=N
     return problems
 
 
-def _record_creation(submission, *, actor, comment):
-    """The first line of a submission's log: it applied, or was added (from nothing)."""
-    StageTransition.objects.create(
-        chamber_id=submission.chamber_id, campaign_id=submission.campaign_id, submission=submission, from_state="",
-        to_state=submission.status, actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=actor_label(actor)[:150], comment=(comment or "")[:1000],
-    )
-
-
 def _check_level(campaign, applied_level):
     if applied_level is None:
         return
@@ -321,7 +311,9 @@ def _submission_create(campaign, *, actor, branch=None, chamber=None, applied_le
             submission.save()
     except IntegrityError:  # the unique constraint: a parallel request added it just now
         raise ValidationError(_("“{name}” already takes part in this campaign.").format(name=subject.name)) from None
-    _record_creation(submission, actor=actor, comment=comment)
+    # The first line of its log: it applied, or was added (from nothing).
+    transition_record(campaign=campaign, submission=submission, from_state="", to_state=submission.status,
+                      actor=actor, comment=comment)
     audit_record(chamber=campaign.chamber, actor=actor, action="apply", target=submission,
                  changes={"status": [None, submission.status], "applied_level": [None, applied_level]})
     return submission

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from chamber.audit import actor_label
+
 
 # --- Conflict keys (pure) --------------------------------------------------------------------------
 
@@ -76,8 +78,7 @@ def conflict_reasons(reviewer, subject_keys):
 
 
 def reviewer_label(reviewer):
-    user = reviewer.user
-    return user.get_full_name() or user.get_username()
+    return actor_label(reviewer.user)
 
 
 # --- The planner (pure) ----------------------------------------------------------------------------

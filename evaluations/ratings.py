@@ -51,11 +51,6 @@ def subject_problem(federation, *, branch=None, chamber=None):
     return None
 
 
-def subject_of(obj):
-    """(branch, chamber) of a rating or submission; exactly one is set."""
-    return obj.subject_branch, obj.subject_chamber
-
-
 def subject_key(*, branch_id=None, chamber_id=None):
     """A hashable name of a subject, the same for a submission and a rating."""
     return ("branch", branch_id) if branch_id else ("chamber", chamber_id)

@@ -36,6 +36,7 @@ from .models import (
     SheetKind,
     SubmissionStatus,
 )
+from .rubric_fields import points_text
 from .rubrics import version_leaf_rules, version_tree
 from .transitions import SELF_ASSESSMENT_OPEN, submission_move, submission_step_problem
 
@@ -336,20 +337,12 @@ class SheetRow:
         return self.is_leaf and bool(self.indicator.evidence_required.strip()) and not self.evidence
 
 
-def plain(number):
-    """A Decimal as people write it: 20, 29.99, 0.5."""
-    if number is None:
-        return ""
-    text = "{:f}".format(Decimal(number))
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def entry_value(entry):
     if entry is None:
         return ""
     if entry.answer is not None:
         return "yes" if entry.answer else "no"
-    return plain(entry.points)
+    return points_text(entry.points)
 
 
 @dataclass
@@ -396,7 +389,7 @@ def sheet_display(sheet, *, with_self=False, with_evidence=True, errors=None, po
             indicator=node, is_leaf=node.pk in rules, entry=entry, self_entry=self_entries.get(node.pk),
             evidence=evidence.get(node.pk, []), error=" ".join(errors.get(str(node.pk), [])),
             value="" if value is None else str(value), reason=reason or "",
-            options=tuple(plain(o) for o in (node.options or ())),
+            options=tuple(points_text(o) for o in (node.options or ())),
         ))
     scores = {i: grading.Score(points=e.points, answer=e.answer, reason=e.reason) for i, e in entries.items()}
     totals = grading.sheet_totals(rules, scores, version.bonus_cap)

@@ -76,15 +76,6 @@ def submission_list_for_subject(*, chamber, access):
         )
 
 
-def submission_is_subjects(submission, *, chamber, access):
-    """Is `submission` one of `chamber`'s own, within the user's reach?"""
-    if not access.has(EVALUATIONS_APPLY):
-        return False
-    if submission.subject_chamber_id is not None:
-        return submission.subject_chamber_id == chamber.pk and access.branch_paths(EVALUATIONS_APPLY) is None
-    return submission.chamber_id == chamber.pk and access.covers(EVALUATIONS_APPLY, submission.subject_branch)
-
-
 @contextmanager
 def federation_scope(submission):
     """Work on a subject's submission inside its federation's scope (see module doc)."""

@@ -44,8 +44,6 @@ for _status in WITHDRAWABLE:
 
 # Statuses in which the subject may still edit its self-assessment and evidence.
 SELF_ASSESSMENT_OPEN = {S.ELIGIBLE, S.RETURNED}
-# Statuses still in the running at each later point.
-ACTIVE = {S.ELIGIBLE, S.SELF_ASSESSED, S.RETURNED, S.PASSED, S.SCORED, S.DECIDED, S.PUBLISHED}
 
 
 def submission_step_problem(submission, to, campaign=None):
@@ -63,7 +61,8 @@ def submission_step_problem(submission, to, campaign=None):
     return None
 
 
-def _record(*, campaign, submission, from_state, to_state, actor, comment):
+def transition_record(*, campaign, submission, from_state, to_state, actor, comment):
+    """Append one line to the log (`from_state` "" for a submission's creation)."""
     return StageTransition.objects.create(
         chamber_id=campaign.chamber_id, campaign=campaign, submission=submission, from_state=from_state,
         to_state=to_state, actor=actor if getattr(actor, "pk", None) else None,
@@ -85,7 +84,7 @@ def submission_move(submission, to, *, actor, comment="", campaign=None, **field
     submission.status = to
     for name, value in fields.items():
         setattr(submission, name, value)
-    _record(campaign=campaign, submission=submission, from_state=from_state, to_state=to, actor=actor,
+    transition_record(campaign=campaign, submission=submission, from_state=from_state, to_state=to, actor=actor,
             comment=comment)
     return submission
 
@@ -106,6 +105,6 @@ def campaign_move(campaign, to, *, actor, comment="", **fields):
     campaign.stage = to
     for name, value in fields.items():
         setattr(campaign, name, value)
-    _record(campaign=campaign, submission=None, from_state=from_state, to_state=to, actor=actor,
+    transition_record(campaign=campaign, submission=None, from_state=from_state, to_state=to, actor=actor,
             comment=comment)
     return campaign
