@@ -99,8 +99,11 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         # 2 queries a page: count, campaigns (+ version, scheme, subjects counted).
         return campaign_list_with_counts(chamber=self.chamber)
 
-    def respond_detail(self, campaign, status_code=status.HTTP_200_OK):
-        campaign = self.get_chamber_queryset().get(pk=campaign.pk)
+    def respond_detail(self, campaign, status_code=status.HTTP_200_OK, refetch=True):
+        """The campaign with its counts; `refetch` reads it again after a write (the
+        subject count and stage changed), a plain retrieve already has it."""
+        if refetch:
+            campaign = self.get_chamber_queryset().get(pk=campaign.pk)
         campaign.chamber = self.chamber
         counts = campaign_status_counts(campaign)
         next_stage = campaign_next_stage(campaign)
@@ -110,7 +113,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return Response(CampaignDetailSerializer(campaign).data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
-        return self.respond_detail(self.get_object())
+        return self.respond_detail(self.get_object(), refetch=False)
 
     def create(self, request, *args, **kwargs):
         data = _valid(CampaignWriteSerializer, request.data, self.get_serializer_context())

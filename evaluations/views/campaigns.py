@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -77,14 +77,6 @@ PAGE_SIZE = 100
 
 def url_for(view, name, **kwargs):
     return reverse("evaluations:" + name, kwargs={"chamber": view.chamber.slug, **kwargs})
-
-
-def optional_url(view, name, **kwargs):
-    """A page of the reviews part beyond the agreed URL names: None if it is not there."""
-    try:
-        return url_for(view, name, **kwargs)
-    except NoReverseMatch:
-        return None
 
 
 class CampaignMixin(ChamberViewMixin):
@@ -406,7 +398,7 @@ class SubmissionDetailView(ChamberViewMixin, View):
         reviewing = self.access.has(EVALUATIONS_REVIEW) and not staff
         return {
             "submission": submission, "campaign": campaign, "sheets": sheets, "log": with_labels(submission_log(submission)),
-            "sheets_url": optional_url(self, "submission_sheets", pk=submission.pk) if staff else None,
+            "sheets_url": url_for(self, "submission_sheets", pk=submission.pk) if staff else None,
             "my_sheet_url": url_for(self, "consensus_sheet" if campaign.result_mode == ResultMode.CONSENSUS
                                     else "sheet", pk=submission.pk) if reviewing else None,
             "forms": forms, "staff": staff, "grade_reasons": grade_reasons,
@@ -417,7 +409,7 @@ class SubmissionDetailView(ChamberViewMixin, View):
         their own (or the group's consensus); a subject fills in its self-assessment."""
         staff = self.access.has(EVALUATIONS_VIEW)
         if staff:
-            return optional_url(self, "sheet_detail", pk=submission.pk, sheet=sheet.pk)
+            return url_for(self, "sheet_detail", pk=submission.pk, sheet=sheet.pk)
         if sheet.kind == SheetKind.SELF:
             return url_for(self, "self_assessment", pk=submission.pk) if self.access.has(EVALUATIONS_APPLY) else None
         if sheet.kind == SheetKind.CONSENSUS:

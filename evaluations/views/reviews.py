@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from chamber.access import EVALUATIONS_MANAGE, EVALUATIONS_REVIEW, EVALUATIONS_VIEW
+from chamber.access import EVALUATIONS_MANAGE, EVALUATIONS_REVIEW
 from chamber.forms import add_service_errors
 from chamber.mixins import ChamberViewMixin
 
@@ -44,16 +44,10 @@ from ..forms.reviews import (
     ReviewerGroupForm,
     ReviewerRemoveForm,
 )
-from ..models import Campaign, ResultMode, ScoreSheet, SheetKind, Submission
+from ..models import ResultMode, ScoreSheet, SheetKind, Submission
 from ..selectors import reviewer_submission_ids
 from . import review_sheets
-
-
-def campaign_for(view, pk):
-    """The campaign `pk` of the request's chamber (404 otherwise), its chamber attached."""
-    campaign = get_object_or_404(Campaign.objects.filter(chamber=view.chamber).select_related("version__scheme"), pk=pk)
-    campaign.chamber = view.chamber
-    return campaign
+from .campaigns import CampaignMixin
 
 
 # --- My reviews ----------------------------------------------------------------------------------------
@@ -90,13 +84,11 @@ class MyReviewsView(ChamberViewMixin, View):
 UNASSIGNED_PER_PAGE = 50
 
 
-class AssignmentBoardView(ChamberViewMixin, View):
+class AssignmentBoardView(CampaignMixin, View):
     """Groups with their reviewers and subjects, the unassigned subjects with the groups
     they may go to (and why not the others), and every change: reviewers, groups, the
     automatic assignment and moves by hand. Each change is one POST naming its `action`."""
 
-    permission = EVALUATIONS_VIEW
-    write_permission = EVALUATIONS_MANAGE
     template_name = "evaluations/reviews/board.html"
 
     FORMS = {
@@ -110,7 +102,7 @@ class AssignmentBoardView(ChamberViewMixin, View):
     }
 
     def get(self, request, *args, **kwargs):
-        self.campaign = campaign_for(self, kwargs["pk"])
+        self.campaign = self.get_campaign(kwargs["pk"])
         return self.render_board()
 
     def render_board(self, failed=None, status=200):
@@ -152,7 +144,7 @@ class AssignmentBoardView(ChamberViewMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
     def post(self, request, *args, **kwargs):
-        self.campaign = campaign_for(self, kwargs["pk"])
+        self.campaign = self.get_campaign(kwargs["pk"])
         action = request.POST.get("action", "")
         if action == "auto":
             return self.auto_assign()

@@ -175,6 +175,19 @@ def test_campaign_list_queries(api, fed_admin, federation, campaign, star_versio
     assert [row["year"] for row in body["results"]] == [2026, 2025]
 
 
+def test_campaign_detail_reads_the_campaign_once(api, fed_admin, federation, campaign, django_assert_num_queries):
+    client = api.as_user(fed_admin)
+    url = ev(federation, f"campaigns/{campaign.pk}/")
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).json()["name"] == campaign.name
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT') and 'FROM "evaluations_campaign"' in q["sql"]]
+    assert len(reads) == 1, reads
+
+
 def test_publishing_needs_decide(api, fed_secretary, fed_admin, federation, campaign, scene):
     set_stage(campaign, C.DECISION)
     with scope(chamber=federation):
