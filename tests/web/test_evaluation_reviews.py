@@ -122,12 +122,15 @@ def test_auto_assign_and_manual_move_from_the_board(client_as, fed_admin, federa
     with scope(chamber=federation):
         assert Submission.objects.get(pk=jiangdong.pk).group is not None
     # A move without a reason: refused, shown, nothing changed.
-    g1 = scene["groups"]["g1"]
-    response = c.post(board, {"action": "move", "submission": jiangdong.pk, "group": g1.pk, "reason": ""})
+    g1, g2 = scene["groups"]["g1"], scene["groups"]["g2"]
+    with scope(chamber=federation):
+        before = Submission.objects.get(pk=jiangdong.pk).group_id
+    target = g2 if before == g1.pk else g1
+    response = c.post(board, {"action": "move", "submission": jiangdong.pk, "group": target.pk, "reason": ""})
     assert response.status_code == 200 and b"data-board-error" in response.content
     assert f'id="move-{jiangdong.pk}"'.encode() in response.content  # its form is open again
     with scope(chamber=federation):
-        before = Submission.objects.get(pk=jiangdong.pk).group_id
+        assert Submission.objects.get(pk=jiangdong.pk).group_id == before  # the refused move changed nothing
     response = c.post(board, {"action": "move", "submission": jiangdong.pk, "group": "", "reason": "待定"})
     assert response.status_code == 302
     with scope(chamber=federation):
