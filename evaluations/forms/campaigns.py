@@ -17,16 +17,6 @@ class VersionChoiceField(forms.ModelChoiceField):
         return "{scheme} · {label}".format(scheme=obj.scheme.name, label=obj.label)
 
 
-class ChamberChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class BranchMultipleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class CampaignForm(StyledForm):
     """A campaign's set-up: scheme version, year, timeline and how results are formed."""
 
@@ -58,9 +48,9 @@ class CampaignForm(StyledForm):
 
 
 class SubjectsAddForm(StyledForm):
-    branches = BranchMultipleField(label=_("Our sub-chambers"), queryset=None, required=False,
+    branches = forms.ModelMultipleChoiceField(label=_("Our sub-chambers"), queryset=None, required=False,
                                    widget=forms.CheckboxSelectMultiple)
-    chambers = ChamberChoiceField(label=_("Affiliated chambers"), queryset=None, required=False,
+    chambers = forms.ModelMultipleChoiceField(label=_("Affiliated chambers"), queryset=None, required=False,
                                   widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, branches, chambers, **kwargs):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.forms import BranchChoiceField
 from branches.selectors import branch_list
 from chamber.access import EVALUATIONS_REVIEW, ROLE_CAPABILITIES
+from chamber.audit import actor_label
 from chamber.forms import StyledForm
 from chamber.models import Chamber, Role
 
@@ -27,12 +28,7 @@ class UserChoiceField(forms.ModelChoiceField):
 
 class ReviewerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.user.get_full_name() or obj.user.get_username()
-
-
-class GroupChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
+        return actor_label(obj.user)
 
 
 def reviewer_candidates(campaign):
@@ -79,7 +75,7 @@ class GroupForm(StyledForm):
 
 
 class GroupRenameForm(GroupForm):
-    group = GroupChoiceField(queryset=None, widget=forms.HiddenInput)
+    group = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +83,7 @@ class GroupRenameForm(GroupForm):
 
 
 class GroupDeleteForm(StyledForm):
-    group = GroupChoiceField(queryset=None, widget=forms.HiddenInput)
+    group = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +94,7 @@ class ReviewerGroupForm(StyledForm):
     """Put a reviewer in a group (or in none)."""
 
     reviewer = ReviewerChoiceField(queryset=None, widget=forms.HiddenInput)
-    group = GroupChoiceField(label=_("Working group"), queryset=None, required=False, empty_label=_("No group"))
+    group = forms.ModelChoiceField(label=_("Working group"), queryset=None, required=False, empty_label=_("No group"))
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +116,7 @@ class MoveForm(StyledForm):
     """Move a subject to another group by hand, with the reason."""
 
     submission = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
-    group = GroupChoiceField(label=_("Working group"), queryset=None, required=False, empty_label=_("Unassigned"))
+    group = forms.ModelChoiceField(label=_("Working group"), queryset=None, required=False, empty_label=_("Unassigned"))
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
     def __init__(self, *args, campaign, **kwargs):
