@@ -13,7 +13,6 @@ from django_scopes import scope
 from chamber.access import access_for_user
 from evaluations.models import (
     Campaign,
-    Indicator,
     Rating,
     ScoreEntry,
     ScoreSheet,
@@ -23,6 +22,11 @@ from evaluations.models import (
     WorkingGroup,
 )
 
+# Shared with the review tests: the star_version's scored indicators by code (1.1 graded
+# 20, 1.2 points 20, 2.1 yes/no 10, 2.2 points 20, 3.1 points 30, 4 veto, 5 bonus 10),
+# and a status set directly.
+from .review_helpers import leaves, set_status  # noqa: F401
+
 S = SubmissionStatus
 D = Decimal
 
@@ -30,15 +34,6 @@ D = Decimal
 def access_of(user, chamber):
     with scope(chamber=chamber):
         return access_for_user(chamber, user)
-
-
-def leaves(version):
-    """{code: indicator} of a version's scored indicators (the star_version: 1.1 graded 20,
-    1.2 points 20, 2.1 yes/no 10, 2.2 points 20, 3.1 points 30, 4 veto, 5 bonus 10)."""
-    with scope(chamber=version.chamber_id):
-        tree = list(Indicator.objects.filter(version=version))
-    parents = {i.parent_id for i in tree}
-    return {i.code: i for i in tree if i.pk not in parents}
 
 
 def make_submission(campaign, *, branch=None, chamber=None, status=S.SCORED, group=None, applied_level=None,
@@ -54,13 +49,6 @@ def set_stage(campaign, stage, **fields):
         Campaign.objects.filter(pk=campaign.pk).update(stage=stage, **fields)
         campaign.refresh_from_db()
     return campaign
-
-
-def set_status(submission, status):
-    with scope(chamber=submission.chamber_id):
-        Submission.objects.filter(pk=submission.pk).update(status=status)
-    submission.status = status
-    return submission
 
 
 def marks(total, *, bonus="0", veto=True):
