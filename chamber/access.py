@@ -26,6 +26,12 @@ EVALUATIONS_DECIDE = "evaluations.decide"
 EVALUATIONS_REVIEW = "evaluations.review"
 EVALUATIONS_APPLY = "evaluations.apply"
 SELF_SERVICE = "members.self_service"
+# Money: see dues and donations; record them (payments, receipts, waivers, reversals,
+# invoices, fee schedules) — the treasurer's capability, apart from general secretariat
+# rights; set up charity programmes and their recipients (no money moves there).
+MONEY_VIEW = "money.view"
+MONEY_RECORD = "money.record"
+CHARITY_MANAGE = "charity.manage"
 # A federation's staff see the chambers it supervises: aggregate figures only, no rosters.
 FEDERATION_VIEW = "federation.view"
 
@@ -36,11 +42,15 @@ ROLE_CAPABILITIES = {
     RoleKind.CHAMBER_ADMIN: _READ | _WRITE | {
         PERSONAL_DATA, CHAMBER_ADMIN, FEDERATION_VIEW,
         EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_DECIDE, EVALUATIONS_REVIEW, EVALUATIONS_APPLY,
+        MONEY_VIEW, MONEY_RECORD, CHARITY_MANAGE,
     },
     RoleKind.SECRETARIAT: _READ | _WRITE | {
         PERSONAL_DATA, FEDERATION_VIEW, EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_APPLY,
+        MONEY_VIEW, CHARITY_MANAGE,
     },
-    RoleKind.SECRETARIAT_READONLY: _READ | {FEDERATION_VIEW, EVALUATIONS_VIEW},
+    RoleKind.SECRETARIAT_READONLY: _READ | {FEDERATION_VIEW, EVALUATIONS_VIEW, MONEY_VIEW},
+    # The treasurer (财务) records money and reads the roster to find who paid; no roster edits.
+    RoleKind.TREASURER: _READ | {MONEY_VIEW, MONEY_RECORD, CHARITY_MANAGE},
     # A branch secretary fills in the self-assessment of their own sub-chamber.
     RoleKind.BRANCH_SECRETARY: _READ | {MEMBERS_CHANGE, EVALUATIONS_APPLY},
     RoleKind.REVIEWER: {EVALUATIONS_REVIEW, FEDERATION_VIEW},

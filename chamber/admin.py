@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from django_scopes import scope
 
 from .audit import audit_record
-from .models import ApiKey, AuditEntry, Chamber, Role, UserPreference
+from .models import ApiKey, AuditEntry, Chamber, IdempotencyKey, NumberSeries, Role, UserPreference
 from .services import api_key_revoke
 
 
@@ -122,3 +122,19 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class UserPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user", "language")
     search_fields = ("user__username",)
+
+
+@admin.register(NumberSeries)
+class NumberSeriesAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a counter set by hand would leave a gap or give a number twice."""
+
+    list_display = ("chamber", "series", "year", "last")
+    list_filter = ("series", "year")
+    list_select_related = ("chamber",)
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "chamber", "user", "key", "status_code")
+    search_fields = ("key",)
+    list_select_related = ("chamber", "user")

@@ -104,6 +104,7 @@ class RoleKind(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretariat staff")
     SECRETARIAT_READONLY = "secretariat_readonly", _("Secretariat (read-only)")
     BRANCH_SECRETARY = "branch_secretary", _("Branch secretary")
+    TREASURER = "treasurer", _("Treasurer")
     REVIEWER = "reviewer", _("Reviewer")
     MEMBER_REPRESENTATIVE = "member_representative", _("Member representative")
     API_CLIENT = "api_client", _("Read-only API client")
@@ -231,3 +232,130 @@ class UserPreference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class NumberSeries(TenantModel):
+    """The last number given in one gapless series of a chamber for one year (invoices, receipts).
+
+    A number is taken inside the transaction that saves the numbered record, under a row
+    lock on this counter, so a rollback gives the number back and two requests never get
+    the same one (chamber.numbering).
+    """
+
+    series = models.CharField(_("series"), max_length=30)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+        constraints = [
+            models.UniqueConstraint(fields=["chamber", "series", "year"], name="number_series_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.series} {self.year}: {self.last}"
+
+
+class IdempotencyKey(TenantModel):
+    """A money-moving request's Idempotency-Key and the answer it got, replayed on a retry.
+
+    Stored only for requests that succeeded: a refused request may be retried with the same
+    key once its input is fixed (chamber.idempotency).
+    """
+
+    key = models.CharField(_("key"), max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # What the key was used for: a key sent again with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response = models.JSONField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["chamber", "user", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
+
+
+class LedgerDocument(TenantModel):
+    """Base of a money document whose amount is fixed when posted: a dues invoice, a donation pledge.
+
+    What happens to it afterwards is a list of entries (chamber.ledger). The two running
+    totals here are caches of those entries, written only by chamber.ledger under a row
+    lock on this document, so the balance shown is always the sum of the entries.
+    """
+
+    amount = models.DecimalField(_("amount (CNY)"), **MONEY_FIELD)
+    settled_amount = models.DecimalField(_("settled (CNY)"), **MONEY_FIELD, default=0, editable=False)
+    written_off_amount = models.DecimalField(_("written off (CNY)"), **MONEY_FIELD, default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def outstanding(self):
+        return self.amount - self.settled_amount - self.written_off_amount
+
+
+class EntryKind(models.TextChoices):
+    # Each app names them in its own words (payment / received, waiver / pledge withdrawn).
+    SETTLEMENT = "settlement", _("Settlement")
+    WRITE_OFF = "write_off", _("Write-off")
+    REVERSAL = "reversal", _("Reversal")
+
+
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    CASH = "cash", _("Cash")
+    WECHAT_PAY = "wechat_pay", _("WeChat Pay")
+    ALIPAY = "alipay", _("Alipay")
+    GOODS = "goods", _("Goods")
+    OTHER = "other", _("Other")
+
+
+class LedgerEntry(TenantModel):
+    """Base of one posted entry on a money document; never edited or deleted, only reversed.
+
+    Settlements and write-offs carry a positive amount; a reversal carries the negative of
+    the entry it reverses and points at it (one reversal per entry). Settlements get a
+    gapless receipt number. The database refuses UPDATE and DELETE on entry tables.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=EntryKind.choices)
+    amount = models.DecimalField(_("amount (CNY)"), **MONEY_FIELD)
+    number = models.CharField(_("receipt number"), max_length=30, blank=True)
+    occurred_on = models.DateField(_("date"))
+    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices, blank=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    reverses = models.OneToOneField(
+        "self", verbose_name=_("reverses"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="reversed_by",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    actor_label = models.CharField(_("recorded by (name)"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.number or f"#{self.pk} {self.get_kind_display()} {self.amount}"

@@ -18,6 +18,7 @@ from .access import (
     FEDERATION_VIEW,
     MEMBERS_CHANGE,
     MEMBERS_VIEW,
+    MONEY_VIEW,
     OFFICERS_VIEW,
     SELF_SERVICE,
 )
@@ -37,6 +38,8 @@ MENU = (
     MenuEntry(_("Branches"), "branches:tree", BRANCHES_VIEW, "diagram-3"),
     MenuEntry(_("Officers"), "members:officers", OFFICERS_VIEW, "person-badge"),
     MenuEntry(_("Approvals"), "members:approvals", MEMBERS_CHANGE, "check2-square"),
+    MenuEntry(_("Dues"), "members:dues", MONEY_VIEW, "cash-coin"),
+    MenuEntry(_("Charity"), "charity:programmes", MONEY_VIEW, "heart"),
     MenuEntry(_("Affiliated chambers"), "chamber:affiliates", FEDERATION_VIEW, "building"),
     MenuEntry(_("Evaluation campaigns"), "evaluations:campaigns", EVALUATIONS_VIEW, "award"),
     MenuEntry(_("Ratings register"), "evaluations:ratings", EVALUATIONS_VIEW, "stars"),

@@ -10,6 +10,7 @@ tenant_patterns = [
     path("members/", include("members.urls")),
     path("branches/", include("branches.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("charity/", include("charity.urls")),
 ]
 
 urlpatterns = [
@@ -20,5 +21,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", preferences.language_switch, name="set_language"),
     path("c/<slug:chamber>/", include(tenant_patterns)),
+    # Pages anyone may open: a programme's public honour roll (only when it opted in).
+    path("public/<slug:chamber>/charity/", include("charity.public_urls")),
     path("api/v1/", include("chamber.api.urls")),
 ]

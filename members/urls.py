@@ -1,4 +1,7 @@
 """Members pages under /c/<chamber>/members/: one module of views per area."""
+from django.urls import path
+
+from .dues import views as dues
 from .views import officers, portal, profile, roster
 
 app_name = "members"
@@ -8,4 +11,6 @@ urlpatterns = [
     *profile.urlpatterns,
     *officers.urlpatterns,
     *portal.urlpatterns,
+    path("dues/", dues.DuesOverviewView.as_view(), name="dues"),
+    *dues.urlpatterns,
 ]

@@ -4,7 +4,7 @@
   and `branch_display`) and one active member in `branch_cable_sub`;
 - `other_chamber` with its own member;
 - users: `admin_user` (chamber admin), `secretary` (secretariat), `staff_readonly`
-  (secretariat read-only), `branch_secretary` (at branch_cable), `reviewer`,
+  (secretariat read-only), `branch_secretary` (at branch_cable), `treasurer`, `reviewer`,
   `representative` (of the member's enterprise), `outsider` (admin of other_chamber only).
 """
 import datetime
@@ -104,6 +104,11 @@ def staff_readonly(make_user, chamber):
 @pytest.fixture
 def branch_secretary(make_user, chamber, branch_cable):
     return user_with_role(make_user, chamber, "brenda", RoleKind.BRANCH_SECRETARY, branch=branch_cable)
+
+
+@pytest.fixture
+def treasurer(make_user, chamber):
+    return user_with_role(make_user, chamber, "terry", RoleKind.TREASURER)
 
 
 @pytest.fixture

@@ -19,4 +19,6 @@ urlpatterns = [
     path("chambers/<slug:chamber>/", include("branches.api.urls")),
     path("chambers/<slug:chamber>/", include("members.api.urls")),
     path("chambers/<slug:chamber>/evaluations/", include("evaluations.api.urls")),
+    path("chambers/<slug:chamber>/dues/", include("members.api.dues_urls")),
+    path("chambers/<slug:chamber>/charity/", include("charity.api.urls")),
 ]

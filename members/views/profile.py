@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from chamber.access import MEMBERS_CHANGE, MEMBERS_VIEW, PERSONAL_DATA
+from chamber.access import MEMBERS_CHANGE, MEMBERS_VIEW, MONEY_VIEW, PERSONAL_DATA
 from chamber.api.serializers import visible_id_number, visible_mobile
 from chamber.mixins import ChamberViewMixin
 from members.forms.profile import (
@@ -40,6 +40,8 @@ from members.selectors import (
     person_memberships,
     person_search_list,
 )
+from charity.selectors import member_donation_summary
+from members.dues.selectors import member_dues_summary
 from members.services import contact_add, contact_remove, member_edit, member_register, person_create, person_update
 
 SEARCH_LIMIT = 20
@@ -162,6 +164,10 @@ class MemberDetailView(MemberMixin, TemplateView):
         for person in people:
             person.shown_mobile = visible_mobile(person.mobile, shown)
             person.shown_id_number = visible_id_number(person.id_number, shown)
+        if self.access.has(MONEY_VIEW):
+            # Money sections only for those who may see money (not a branch secretary).
+            sections.update(dues=member_dues_summary(membership=membership),
+                            donations=member_donation_summary(membership=membership), money_visible=True)
         return super().get_context_data(
             membership=membership, enterprise=membership.enterprise, person=membership.person,
             branches=membership.branch_list, audit=audit_rows(sections.pop("audit"), shown),

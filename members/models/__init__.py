@@ -1,0 +1,4 @@
+"""Models of the members app: the roster (roster.py) and dues (dues.py)."""
+from .roster import *  # noqa: F401,F403
+from .roster import MONEY, POST_ORDER, STATUS_TRANSITIONS  # noqa: F401  (named for readers)
+from .dues import *  # noqa: F401,F403
