@@ -43,3 +43,27 @@ def number_format(series, year, number):
 def number_take(*, chamber, series, year):
     """The next number of the series, printed (see number_format)."""
     return number_format(series, year, number_next(chamber=chamber, series=series, year=year))
+
+
+def number_reserve(*, chamber, series, year, count):
+    """Take `count` consecutive numbers at once (for a batch such as a year's invoices); returns the first.
+
+    The series stays locked until the caller's transaction ends, so a concurrent batch of
+    the same series waits and then sees what this one saved.
+    """
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    first = number_next(chamber=chamber, series=series, year=year)
+    if count > 1:
+        NumberSeries.objects.filter(chamber=chamber, series=series, year=year).update(last=first + count - 1)
+    return first
+
+
+def number_lock(*, chamber, series, year):
+    """Lock the series for the rest of the transaction without taking a number (a batch that may create nothing)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("number_lock() must run inside a transaction")
+    NumberSeries.objects.bulk_create(
+        [NumberSeries(chamber=chamber, series=series, year=year, last=0)], ignore_conflicts=True
+    )
+    return NumberSeries.objects.select_for_update().get(chamber=chamber, series=series, year=year).last
