@@ -21,7 +21,7 @@ RUN_SETTINGS ?= chamber.settings.local
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?=
-DEMO_USERS := demo-admin demo-secretary demo-branch demo-reviewer demo-member
+DEMO_USERS := demo-admin demo-secretary demo-branch demo-treasurer demo-reviewer demo-member
 PYTEST_ARGS ?=
 # bench_roster turns DEBUG off itself; BENCH_ARGS passes options (--rebuild, --requests N).
 BENCH_SETTINGS ?= chamber.settings.local
@@ -202,6 +202,7 @@ bench: export DJANGO_SETTINGS_MODULE := $(BENCH_SETTINGS)
 bench: migrate
 	$(MANAGE) bench_roster $(BENCH_ARGS)
 	$(MANAGE) bench_evaluations
+	$(MANAGE) bench_money
 
 clean:
 	rm -rf staticfiles .pytest_cache

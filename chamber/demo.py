@@ -552,13 +552,14 @@ DEMO_USERS = (
     ("demo-admin", "chamber_admin", "zj-sichuan", None),
     ("demo-secretary", "secretariat", "sz-optical", None),
     ("demo-branch", "branch_secretary", "sz-optical", "CABLE"),
+    ("demo-treasurer", "treasurer", "sz-optical", None),
     ("demo-reviewer", "reviewer", "tancheng", None),
     ("demo-member", "member_representative", "sz-optical", None),
 )
 REPRESENTED_ENTERPRISE = ("sz-optical", "苏州新光预制棒材料有限公司")
 DEMO_USER_NAMES = {
     "demo-admin": ("演示", "管理员"), "demo-secretary": ("演示", "秘书处"), "demo-branch": ("演示", "分会秘书"),
-    "demo-reviewer": ("演示", "评审员"), "demo-member": ("演示", "会员代表"),
+    "demo-reviewer": ("演示", "评审员"), "demo-member": ("演示", "会员代表"), "demo-treasurer": ("演示", "财务"),
 }
 API_KEY_CHAMBER = "sz-optical"
 API_KEY_NAME = "demo roster client"

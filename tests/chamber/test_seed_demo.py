@@ -127,7 +127,7 @@ def test_demo_users_sign_in_and_hold_their_roles(seeded):
     expected = {}
     for username, kind, slug, branch_code in demo.DEMO_USERS:
         expected.setdefault(username, set()).add((kind, slug, branch_code))
-    assert set(expected) == {"demo-admin", "demo-secretary", "demo-branch", "demo-reviewer", "demo-member"}
+    assert set(expected) == {"demo-admin", "demo-secretary", "demo-branch", "demo-treasurer", "demo-reviewer", "demo-member"}
     for username, roles in expected.items():
         user = authenticate(username=username, password=demo.DEFAULT_PASSWORD)
         assert user is not None, username
