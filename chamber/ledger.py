@@ -17,7 +17,7 @@ import decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -187,7 +187,8 @@ def ledger_mismatches(document_model, *, chamber=None):
         of_kind = Q(kind=kind) | Q(kind=EntryKind.REVERSAL, reverses__kind=kind)
         total = (entry_model.objects.filter(of_kind, **{link: OuterRef("pk")}).order_by()
                  .values(link).annotate(s=Sum("amount")).values("s"))
-        return Coalesce(Subquery(total), Value(decimal.Decimal("0")), output_field=DecimalField())
+        # Rounded to the fen: SQLite sums decimals as binary floats.
+        return Round(Coalesce(Subquery(total), Value(decimal.Decimal("0")), output_field=DecimalField()), 2)
 
     documents = document_model.objects.all() if chamber is None else document_model.objects.filter(chamber=chamber)
     return (documents.annotate(entries_settled=summed(EntryKind.SETTLEMENT), entries_written_off=summed(EntryKind.WRITE_OFF))

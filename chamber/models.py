@@ -286,6 +286,21 @@ class IdempotencyKey(TenantModel):
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
 
 
+def ledger_never_overpaid(name):
+    """The database's check that a document is never settled or written off beyond its amount.
+
+    Rounded to the fen: SQLite adds decimals as binary floats (0.05 + 0.01 is not 0.06
+    there); PostgreSQL's numeric is exact either way.
+    """
+    from django.db.models.functions import Round
+
+    return models.CheckConstraint(
+        condition=models.Q(settled_amount__gte=0, written_off_amount__gte=0)
+        & models.Q(amount__gte=Round(models.F("settled_amount") + models.F("written_off_amount"), 2)),
+        name=name,
+    )
+
+
 class LedgerDocument(TenantModel):
     """Base of a money document whose amount is fixed when posted: a dues invoice, a donation pledge.
 

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chamber.models import MONEY_FIELD, EntryKind, LedgerDocument, LedgerEntry, TenantModel
+from chamber.models import MONEY_FIELD, EntryKind, LedgerDocument, LedgerEntry, TenantModel, ledger_never_overpaid
 
 
 class ProgrammeKind(models.TextChoices):
@@ -151,11 +151,7 @@ class Donation(LedgerDocument):
         ordering = ["-pledged_on", "-pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="donation_amount_positive"),
-            models.CheckConstraint(
-                condition=models.Q(settled_amount__gte=0, written_off_amount__gte=0)
-                & models.Q(amount__gte=models.F("settled_amount") + models.F("written_off_amount")),
-                name="donation_never_over_received",
-            ),
+            ledger_never_overpaid("donation_never_over_received"),
             models.CheckConstraint(
                 condition=(
                     models.Q(donor_kind="member", membership__isnull=False)

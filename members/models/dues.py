@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chamber.models import MONEY_FIELD, EntryKind, LedgerDocument, LedgerEntry, TenantModel
+from chamber.models import MONEY_FIELD, EntryKind, LedgerDocument, LedgerEntry, TenantModel, ledger_never_overpaid
 
 from .roster import Membership, Rank
 
@@ -72,11 +72,7 @@ class DuesInvoice(LedgerDocument):
             models.UniqueConstraint(fields=["chamber", "membership", "year"], name="dues_invoice_one_per_member_year"),
             models.UniqueConstraint(fields=["chamber", "number"], name="dues_invoice_number_unique"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="dues_invoice_amount_not_negative"),
-            models.CheckConstraint(
-                condition=models.Q(settled_amount__gte=0, written_off_amount__gte=0)
-                & models.Q(amount__gte=models.F("settled_amount") + models.F("written_off_amount")),
-                name="dues_invoice_never_overpaid",
-            ),
+            ledger_never_overpaid("dues_invoice_never_overpaid"),
         ]
         indexes = [
             models.Index(fields=["chamber", "year", "number"]),
