@@ -231,3 +231,54 @@ class SelfServiceChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "kind", "chamber")
     search_fields = ("enterprise__name", "decision_note")
     list_select_related = ("chamber", "enterprise", "requested_by", "decided_by")
+
+
+# --- Dues: viewed here, written only through members.dues.services (audit, ledger, numbers) ---
+
+from .models import DuesEntry, DuesInvoice, FeeRate, FeeSchedule  # noqa: E402
+
+
+class FeeRateInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = FeeRate
+    fields = ("rank", "amount")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(FeeSchedule)
+class FeeScheduleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Set on the dues pages or the API (fee_schedule_set), which keep the audit trail."""
+
+    list_display = ("year", "due_on", "grace_days", "chamber")
+    list_filter = ("chamber",)
+    list_select_related = ("chamber",)
+    inlines = [FeeRateInline]
+
+
+@admin.register(FeeRate)
+class FeeRateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Rates also show inline on their schedule."""
+
+    list_display = ("schedule", "rank", "amount", "chamber")
+    list_filter = ("chamber",)
+    list_select_related = ("chamber", "schedule", "rank")
+
+
+@admin.register(DuesInvoice)
+class DuesInvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Posted money: never edited or deleted; corrections are reversal entries."""
+
+    list_display = ("number", "membership", "year", "amount", "settled_amount", "written_off_amount", "due_on", "chamber")
+    list_filter = ("year", "chamber")
+    search_fields = ("number", "membership__name")
+    list_select_related = ("chamber", "membership")
+
+
+@admin.register(DuesEntry)
+class DuesEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Payments, waivers and reversals: append-only."""
+
+    list_display = ("__str__", "invoice", "kind", "amount", "occurred_on", "method", "actor_label", "chamber")
+    list_filter = ("kind", "method", "chamber")
+    search_fields = ("number", "reference", "invoice__number")
+    list_select_related = ("chamber", "invoice")

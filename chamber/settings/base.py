@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -126,6 +127,9 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "chamber.tasks.heartbeat", "schedule": 60.0},
+    # Members whose dues are unpaid after the grace period lapse (CELERY_TIMEZONE: Asia/Shanghai).
+    "dues-lapse": {"task": "members.dues.tasks.dues_lapse_all",
+                   "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Auth

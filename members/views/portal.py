@@ -28,6 +28,7 @@ from ..selectors import (
     portal_enterprise_page,
     self_service_change_list,
 )
+from ..dues.selectors import member_dues_summary
 from ..self_service import (
     PROFILE_FIELDS,
     self_service_approve,
@@ -38,6 +39,19 @@ from ..self_service import (
 
 
 # --- The portal -------------------------------------------------------------------------------
+
+def portal_money(membership):
+    """The representative's own dues (invoices, status) and their enterprise's donations.
+
+    Only the enterprise's own records; nothing when it is not (or no longer) a member.
+    """
+    if membership is None:
+        return {"dues": None, "donations": None}
+    from charity.selectors import member_donation_summary
+
+    return {"dues": member_dues_summary(membership=membership),
+            "donations": member_donation_summary(membership=membership)}
+
 
 class PortalMixin(ChamberViewMixin):
     """Portal pages: SELF_SERVICE to read and to propose; enterprises by the user's grants."""
@@ -64,9 +78,10 @@ class PortalMixin(ChamberViewMixin):
         enterprise.chamber = self.chamber
         profile = [(Enterprise._meta.get_field(name).verbose_name, getattr(enterprise, name), name)
                    for name in ("name", "uscc") + PROFILE_FIELDS]
+        page = portal_enterprise_page(enterprise=enterprise)
         context = self.get_context_data(enterprise=enterprise, profile=profile,
                                         needs_approval=self.chamber.self_service_requires_approval,
-                                        **portal_enterprise_page(enterprise=enterprise), **extra)
+                                        **page, **portal_money(page["membership"]), **extra)
         return self.response_class(request=self.request, template=["members/portal/enterprise.html"],
                                    context=context, using=self.template_engine)
 
