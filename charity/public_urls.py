@@ -2,6 +2,12 @@
 
 Mounted at /public/<chamber>/charity/; the tenancy middleware scopes them to the chamber.
 """
+from django.urls import path
+
+from .views.public import HonourRollView
+
 app_name = "charity_public"
 
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/", HonourRollView.as_view(), name="honour_roll"),
+]

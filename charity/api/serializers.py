@@ -1,0 +1,246 @@
+"""Shapes of the charity API. Amounts are strings with two places ("1000.00"); a JSON number
+with a fraction is refused, since a float cannot hold every amount of fen exactly.
+Related ids are limited to the request's chamber: another chamber's id "does not exist"."""
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from branches.models import Branch
+from chamber.models import PaymentMethod
+from members.models import Membership, Person
+
+from ..models import (
+    Donation,
+    DonationEntry,
+    DonationEntryKind,
+    DonationForm,
+    DonorKind,
+    Programme,
+    ProgrammeForm,
+    ProgrammeKind,
+    Recipient,
+    RecipientKind,
+)
+
+
+class MoneyField(serializers.DecimalField):
+    """A DecimalField (14 digits, 2 places) that refuses floats instead of rounding them."""
+
+    default_error_messages = {"float": _("Amounts must be given as decimal text, not as a floating-point number.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, float):
+            self.fail("float")
+        return super().to_internal_value(data)
+
+
+def inline_choices(choices_class):
+    """A ChoiceField documented by a pattern instead of an enum: several models here have a
+    `kind` or `form` with different choices, and drf-spectacular's named enum components
+    would collide (ENUM_NAME_OVERRIDES is shared settings; this keeps the app self-contained)."""
+
+    values = list(choices_class.values)
+
+    @extend_schema_field({"type": "string", "pattern": "^({})$".format("|".join(values)),
+                          "description": "One of: {}.".format(", ".join(values))})
+    class InlineChoiceField(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            super().__init__(choices=choices_class.choices, **kwargs)
+
+    return InlineChoiceField
+
+
+ProgrammeKindField = inline_choices(ProgrammeKind)
+ProgrammeFormField = inline_choices(ProgrammeForm)
+RecipientKindField = inline_choices(RecipientKind)
+DonationFormField = inline_choices(DonationForm)
+EntryKindField = inline_choices(DonationEntryKind)
+
+
+class ChamberBoundMixin:
+    """Rebinds the related-id fields named in `chamber_fields` to the request's chamber."""
+
+    chamber_fields = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chamber = self.context.get("chamber")
+        for name, model in self.chamber_fields.items():
+            if name in self.fields:
+                self.fields[name].queryset = (model.objects.filter(chamber=chamber) if chamber is not None
+                                              else model.objects.none())
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    """A programme with its totals (pledged less withdrawn, received, outstanding)."""
+
+    organiser_branch_name = serializers.CharField(source="organiser_branch.name", read_only=True, default=None)
+    pledged = MoneyField(read_only=True, default=None)
+    received = MoneyField(read_only=True, default=None)
+    outstanding = MoneyField(read_only=True, default=None)
+    donation_count = serializers.IntegerField(source="count", read_only=True, default=None)
+    goal_amount = MoneyField(read_only=True)
+    kind = ProgrammeKindField(read_only=True)
+    form = ProgrammeFormField(read_only=True)
+
+    class Meta:
+        model = Programme
+        fields = ("id", "name", "kind", "form", "goal_amount", "starts_on", "ends_on", "organiser_branch",
+                  "organiser_branch_name", "description", "honour_roll_public", "is_closed", "pledged",
+                  "received", "outstanding", "donation_count")
+        read_only_fields = fields
+
+
+class ProgrammeWriteSerializer(ChamberBoundMixin, serializers.Serializer):
+    """Create or change a programme (PATCH: any subset; `is_closed` closes or reopens it)."""
+
+    chamber_fields = {"organiser_branch": Branch}
+
+    name = serializers.CharField(max_length=200)
+    kind = ProgrammeKindField()
+    form = ProgrammeFormField(required=False)
+    goal_amount = MoneyField(required=False, allow_null=True, min_value=0)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    organiser_branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.none(), required=False,
+                                                          allow_null=True)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    honour_roll_public = serializers.BooleanField(required=False)
+    is_closed = serializers.BooleanField(required=False)
+
+
+class RecipientSerializer(serializers.ModelSerializer):
+    """Who a programme helps."""
+
+    kind = RecipientKindField()
+
+    class Meta:
+        model = Recipient
+        fields = ("id", "name", "kind", "address", "note")
+        read_only_fields = ("id",)
+
+
+class DonationEntrySerializer(serializers.ModelSerializer):
+    """A receipt (numbered), a withdrawn pledge, or a reversal of one of them."""
+
+    amount = MoneyField(read_only=True)
+    donation = serializers.IntegerField(source="donation_id", read_only=True)
+    reversed_by = serializers.SerializerMethodField()
+    kind = EntryKindField(read_only=True)
+
+    class Meta:
+        model = DonationEntry
+        fields = ("id", "donation", "kind", "amount", "number", "occurred_on", "method", "reference", "reason",
+                  "reverses", "reversed_by", "actor_label", "created_at")
+        read_only_fields = fields
+
+    def get_reversed_by(self, entry) -> int | None:
+        reversal = getattr(entry, "reversed_by", None)
+        return reversal.pk if reversal is not None else None
+
+
+class DonationSerializer(serializers.ModelSerializer):
+    """A donation: the pledge (fixed), and what was received and withdrawn so far."""
+
+    programme_name = serializers.CharField(source="programme.name", read_only=True)
+    branch_name = serializers.CharField(source="branch.name", read_only=True, default=None)
+    amount = MoneyField(read_only=True)
+    received = MoneyField(source="settled_amount", read_only=True)
+    withdrawn = MoneyField(source="written_off_amount", read_only=True)
+    outstanding = MoneyField(read_only=True)
+    form = DonationFormField(read_only=True)
+
+    class Meta:
+        model = Donation
+        fields = ("id", "programme", "programme_name", "donor_kind", "membership", "person", "branch",
+                  "branch_name", "donor_name", "form", "goods_description", "recipient", "pledged_on",
+                  "anonymous", "note", "amount", "received", "withdrawn", "outstanding", "created_at")
+        read_only_fields = fields
+
+
+class DonationDetailSerializer(DonationSerializer):
+    """A donation with its entries in posting order."""
+
+    entries = DonationEntrySerializer(many=True, read_only=True, source="entry_list")
+
+    class Meta(DonationSerializer.Meta):
+        fields = DonationSerializer.Meta.fields + ("entries",)
+        read_only_fields = fields
+
+
+class ReceivedNowSerializer(serializers.Serializer):
+    """The part of a new donation received at once (the common case)."""
+
+    amount = MoneyField()
+    on = serializers.DateField(required=False)
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class DonationCreateSerializer(ChamberBoundMixin, serializers.Serializer):
+    """Record a donation; `received` posts its first receipt in the same transaction."""
+
+    chamber_fields = {"programme": Programme, "membership": Membership, "branch": Branch, "person": Person,
+                      "recipient": Recipient}
+
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
+    donor_kind = serializers.ChoiceField(choices=DonorKind.choices)
+    membership = serializers.PrimaryKeyRelatedField(queryset=Membership.objects.none(), required=False, allow_null=True)
+    branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.none(), required=False, allow_null=True)
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none(), required=False, allow_null=True)
+    donor_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    form = DonationFormField(default=DonationForm.MONEY)
+    amount = MoneyField()
+    goods_description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    recipient = serializers.PrimaryKeyRelatedField(queryset=Recipient.objects.none(), required=False, allow_null=True)
+    pledged_on = serializers.DateField()
+    anonymous = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    received = ReceivedNowSerializer(required=False, allow_null=True)
+
+
+class ReceiptCreateSerializer(serializers.Serializer):
+    """Money or goods received on a donation."""
+
+    amount = MoneyField()
+    received_on = serializers.DateField()
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False, default="")
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class WithdrawalCreateSerializer(serializers.Serializer):
+    """Part or all of a pledge that will not be honoured."""
+
+    amount = MoneyField()
+    reason = serializers.CharField(max_length=500)
+
+
+class ReverseSerializer(serializers.Serializer):
+    """Why an entry is reversed."""
+
+    reason = serializers.CharField(max_length=500)
+
+
+class TotalsRowSerializer(serializers.Serializer):
+    """One row of totals: a programme, a donor, a branch or a year."""
+
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    pledged = MoneyField()
+    received = MoneyField()
+    outstanding = MoneyField()
+    count = serializers.IntegerField(allow_null=True)
+
+
+class TotalsSerializer(serializers.Serializer):
+    """Totals grouped one way, with the grand total."""
+
+    by = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    rows = TotalsRowSerializer(many=True)
+    total = TotalsRowSerializer()
