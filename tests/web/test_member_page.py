@@ -35,7 +35,7 @@ from tests.factories import make_id_number, make_uscc
 
 SECTIONS = ("profile", "membership", "contacts", "history", "officers", "figures", "audit",
             "events", "requests", "dues", "donations")
-PLACEHOLDERS = ("events", "requests", "dues", "donations")
+PLACEHOLDERS = ("events", "requests")
 ID_NUMBER = make_id_number(7, born=datetime.date(1970, 1, 2))
 
 
@@ -129,11 +129,13 @@ def test_detail_runs_a_fixed_number_of_queries(client_as, chamber, rich_member, 
     # session, the chamber (middleware), user, the user's roles (access), the member with
     # enterprise/person/rank, its branches, contacts with people, their representative
     # posts, their honours, officer posts, membership history, annual figures, audit
-    # trail, and the chamber switcher's two (the user's chambers).
-    with django_assert_num_queries(15):
+    # trail, dues invoices, donations and their totals (2), and the chamber switcher's two
+    # (the user's chambers).
+    with django_assert_num_queries(18):
         assert client.get(url).status_code == 200
 
-    # More contacts, posts, honours, figures and history rows cost no further query.
+    # More contacts, posts, honours, figures, history rows and donations cost no further
+    # query; invoices add one, for their entries, however many there are.
     with scope(chamber=chamber):
         for n in range(3):
             _add_contact(chamber, rich_member.enterprise, secretary, n)
@@ -141,9 +143,32 @@ def test_detail_runs_a_fixed_number_of_queries(client_as, chamber, rich_member, 
             annual_figures_set(enterprise=rich_member.enterprise, actor=secretary, year=year, revenue=Decimal("1"))
         membership_change_rank(membership=Membership.objects.get(pk=rich_member.pk), actor=secretary,
                                rank=Rank.objects.get(chamber=chamber, code="council"), reason="调整")
-    with django_assert_num_queries(15):
+        _add_money(chamber, Membership.objects.get(pk=rich_member.pk))
+    with django_assert_num_queries(19):
         html = client.get(url).content.decode()
-    assert html.count("data-contact=") == 4 and html.count("data-year=") == 4
+    assert html.count("data-contact=") == 4 and _section(html, "figures").count("data-year=") == 4
+    assert "HF-{}-00001".format(datetime.date.today().year - 1) in _section(html, "dues")
+    assert "河南水灾救助" in _section(html, "donations")
+
+
+def _add_money(chamber, membership):
+    """Two years of invoices (one paid) and two donations for the member."""
+    from charity.services import donation_record, programme_create
+    from members.dues.services import dues_invoices_generate, dues_payment_record, fee_schedule_set
+
+    today = datetime.date.today()
+    rates = {rank: Decimal("5000") for rank in Rank.objects.filter(chamber=chamber)}
+    for year in (today.year - 1, today.year):
+        fee_schedule_set(chamber=chamber, actor=None, year=year, due_on=datetime.date(year, 3, 31), grace_days=90,
+                         rates=rates)
+        dues_invoices_generate(chamber=chamber, actor=None, year=year)
+    invoice = membership.dues_invoices.get(year=today.year - 1)
+    dues_payment_record(invoice=invoice, actor=None, amount="5000", paid_on=today, method="bank_transfer")
+    programme = programme_create(chamber=chamber, actor=None, name="河南水灾救助", kind="disaster_relief",
+                                 starts_on=datetime.date(today.year, 1, 1))
+    for amount in ("10000", "2000"):
+        donation_record(programme=programme, actor=None, donor_kind="member", membership=membership, form="money",
+                        amount=amount, pledged_on=today)
 
 
 def test_individual_member_page(client_as, chamber, branches, secretary):
