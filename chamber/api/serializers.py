@@ -13,6 +13,7 @@
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from chamber.access import MEMBERS_VIEW, PERSONAL_DATA
@@ -134,3 +135,28 @@ class ChamberDetailSerializer(ChamberSerializer):
     def get_capabilities(self, chamber) -> list[str]:
         access = self.context.get("access")
         return sorted(access.grants) if access is not None else []
+
+
+class MoneyField(serializers.DecimalField):
+    """CNY with two places (strings in JSON); refuses a JSON float instead of rounding it.
+
+    Send "1000.50", not 1000.5: a binary float cannot hold most amounts exactly.
+    """
+
+    default_error_messages = {"float": _("Amounts must be given as decimal text, not as a floating-point number.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, float):
+            self.fail("float")
+        return super().to_internal_value(data)
+
+
+class LedgerReverseSerializer(serializers.Serializer):
+    """Why a posted money entry (a payment, waiver, receipt or withdrawal) is undone by a reversal."""
+
+    reason = serializers.CharField(max_length=500)

@@ -1,11 +1,10 @@
 """Shapes of the charity API. Amounts are strings with two places ("1000.00"); a JSON number
 with a fraction is refused, since a float cannot hold every amount of fen exactly.
 Related ids are limited to the request's chamber: another chamber's id "does not exist"."""
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from branches.models import Branch
+from chamber.api.serializers import ChoicesField, MoneyField
 from chamber.models import PaymentMethod
 from members.models import Membership, Person
 
@@ -21,45 +20,6 @@ from ..models import (
     Recipient,
     RecipientKind,
 )
-
-
-class MoneyField(serializers.DecimalField):
-    """A DecimalField (14 digits, 2 places) that refuses floats instead of rounding them."""
-
-    default_error_messages = {"float": _("Amounts must be given as decimal text, not as a floating-point number.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, float):
-            self.fail("float")
-        return super().to_internal_value(data)
-
-
-def inline_choices(choices_class):
-    """A ChoiceField documented by a pattern instead of an enum: several models here have a
-    `kind` or `form` with different choices, and drf-spectacular's named enum components
-    would collide (ENUM_NAME_OVERRIDES is shared settings; this keeps the app self-contained)."""
-
-    values = list(choices_class.values)
-
-    @extend_schema_field({"type": "string", "pattern": "^({})$".format("|".join(values)),
-                          "description": "One of: {}.".format(", ".join(values))})
-    class InlineChoiceField(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices=choices_class.choices, **kwargs)
-
-    return InlineChoiceField
-
-
-ProgrammeKindField = inline_choices(ProgrammeKind)
-ProgrammeFormField = inline_choices(ProgrammeForm)
-RecipientKindField = inline_choices(RecipientKind)
-DonationFormField = inline_choices(DonationForm)
-EntryKindField = inline_choices(DonationEntryKind)
 
 
 class ChamberBoundMixin:
@@ -85,8 +45,8 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     outstanding = MoneyField(read_only=True, default=None)
     donation_count = serializers.IntegerField(source="count", read_only=True, default=None)
     goal_amount = MoneyField(read_only=True)
-    kind = ProgrammeKindField(read_only=True)
-    form = ProgrammeFormField(read_only=True)
+    kind = ChoicesField(ProgrammeKind, read_only=True)
+    form = ChoicesField(ProgrammeForm, read_only=True)
 
     class Meta:
         model = Programme
@@ -102,8 +62,8 @@ class ProgrammeWriteSerializer(ChamberBoundMixin, serializers.Serializer):
     chamber_fields = {"organiser_branch": Branch}
 
     name = serializers.CharField(max_length=200)
-    kind = ProgrammeKindField()
-    form = ProgrammeFormField(required=False)
+    kind = ChoicesField(ProgrammeKind)
+    form = ChoicesField(ProgrammeForm, required=False)
     goal_amount = MoneyField(required=False, allow_null=True, min_value=0)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True)
@@ -117,7 +77,7 @@ class ProgrammeWriteSerializer(ChamberBoundMixin, serializers.Serializer):
 class RecipientSerializer(serializers.ModelSerializer):
     """Who a programme helps."""
 
-    kind = RecipientKindField()
+    kind = ChoicesField(RecipientKind)
 
     class Meta:
         model = Recipient
@@ -131,7 +91,7 @@ class DonationEntrySerializer(serializers.ModelSerializer):
     amount = MoneyField(read_only=True)
     donation = serializers.IntegerField(source="donation_id", read_only=True)
     reversed_by = serializers.SerializerMethodField()
-    kind = EntryKindField(read_only=True)
+    kind = ChoicesField(DonationEntryKind, read_only=True)
 
     class Meta:
         model = DonationEntry
@@ -153,7 +113,8 @@ class DonationSerializer(serializers.ModelSerializer):
     received = MoneyField(source="settled_amount", read_only=True)
     withdrawn = MoneyField(source="written_off_amount", read_only=True)
     outstanding = MoneyField(read_only=True)
-    form = DonationFormField(read_only=True)
+    form = ChoicesField(DonationForm, read_only=True)
+    donor_kind = ChoicesField(DonorKind, read_only=True)
 
     class Meta:
         model = Donation
@@ -178,7 +139,7 @@ class ReceivedNowSerializer(serializers.Serializer):
 
     amount = MoneyField()
     on = serializers.DateField(required=False)
-    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+    method = ChoicesField(PaymentMethod, required=False)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
@@ -189,12 +150,12 @@ class DonationCreateSerializer(ChamberBoundMixin, serializers.Serializer):
                       "recipient": Recipient}
 
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
-    donor_kind = serializers.ChoiceField(choices=DonorKind.choices)
+    donor_kind = ChoicesField(DonorKind)
     membership = serializers.PrimaryKeyRelatedField(queryset=Membership.objects.none(), required=False, allow_null=True)
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.none(), required=False, allow_null=True)
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none(), required=False, allow_null=True)
     donor_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    form = DonationFormField(default=DonationForm.MONEY)
+    form = ChoicesField(DonationForm, default=DonationForm.MONEY)
     amount = MoneyField()
     goods_description = serializers.CharField(max_length=500, required=False, allow_blank=True)
     recipient = serializers.PrimaryKeyRelatedField(queryset=Recipient.objects.none(), required=False, allow_null=True)
@@ -209,7 +170,7 @@ class ReceiptCreateSerializer(serializers.Serializer):
 
     amount = MoneyField()
     received_on = serializers.DateField()
-    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False, default="")
+    method = ChoicesField(PaymentMethod, required=False, default="")
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
@@ -217,12 +178,6 @@ class WithdrawalCreateSerializer(serializers.Serializer):
     """Part or all of a pledge that will not be honoured."""
 
     amount = MoneyField()
-    reason = serializers.CharField(max_length=500)
-
-
-class ReverseSerializer(serializers.Serializer):
-    """Why an entry is reversed."""
-
     reason = serializers.CharField(max_length=500)
 
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from chamber.access import CHARITY_MANAGE, MONEY_RECORD, MONEY_VIEW
 from chamber.api.mixins import TenantViewSet, with_chamber
+from chamber.api.serializers import LedgerReverseSerializer
 from chamber.idempotency import idempotent_api
 
 from ..models import Donation, DonationEntry, DonorKind, Programme
@@ -39,7 +40,6 @@ from .serializers import (
     ProgrammeWriteSerializer,
     RecipientSerializer,
     ReceiptCreateSerializer,
-    ReverseSerializer,
     TotalsSerializer,
     WithdrawalCreateSerializer,
 )
@@ -139,7 +139,7 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
 
 DONATION_FILTERS = [
     OpenApiParameter("programme", OpenApiTypes.INT, description="A programme's id."),
-    OpenApiParameter("donor_kind", OpenApiTypes.STR, enum=DonorKind.values),
+    OpenApiParameter("donor_kind", OpenApiTypes.STR, description="One of: {}.".format(", ".join(DonorKind.values))),
     OpenApiParameter("branch", OpenApiTypes.INT, description="The branch credited."),
     YEAR,
     OpenApiParameter("q", OpenApiTypes.STR, description="Donor name or goods contain this text."),
@@ -234,13 +234,13 @@ class DonationEntryViewSet(mixins.RetrieveModelMixin, TenantViewSet):
     def get_chamber_queryset(self):
         return DonationEntry.objects.filter(chamber=self.chamber).select_related("donation", "reversed_by")
 
-    @extend_schema(request=ReverseSerializer, responses={201: DonationEntrySerializer},
+    @extend_schema(request=LedgerReverseSerializer, responses={201: DonationEntrySerializer},
                    parameters=[IDEMPOTENCY_KEY], summary="Reverse a receipt or a withdrawal (with a reason)")
     @action(detail=True, methods=["post"])
     @idempotent_api
     def reverse(self, request, *args, **kwargs):
         entry = self.get_object()
-        serializer = ReverseSerializer(data=request.data)
+        serializer = LedgerReverseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         entry.donation.chamber = self.chamber
         reversal = donation_entry_reverse(entry=entry, actor=request.user, access=self.access,

@@ -1,30 +1,16 @@
 """Dues over the API. Amounts are decimal strings with two places ("1000.00"); a JSON number
 with a fraction (a float) is refused, since money must add up. `kind`, `method` and `status`
-are plain strings (their values are listed in each field's description)."""
+are enums of their TextChoices classes; `status` is worked out, its values listed in its description."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from chamber.api.serializers import ChamberRelatedField
+from chamber.api.serializers import ChamberRelatedField, ChoicesField, MoneyField
+from chamber.models import PaymentMethod
 from members.dues.selectors import invoice_status
 from members.dues.services import DUES_METHOD_VALUES
-from members.models import DuesEntry, DuesInvoice, FeeRate, FeeSchedule, Rank
+from members.models import DuesEntry, DuesEntryKind, DuesInvoice, FeeRate, FeeSchedule, Rank
 
 METHODS_HELP = "How it was paid: bank_transfer, cash, wechat_pay, alipay or other."
-
-
-class MoneyField(serializers.DecimalField):
-    """CNY with two places; refuses floats (send "1000.50", not 1000.5)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, float):
-            raise serializers.ValidationError(
-                _("Amounts must be given as decimal text, not as a floating-point number."))
-        return super().to_internal_value(data)
 
 
 class FeeRateSerializer(serializers.ModelSerializer):
@@ -69,9 +55,9 @@ class DuesMemberRefSerializer(serializers.Serializer):
 class DuesEntrySerializer(serializers.ModelSerializer):
     """A payment (settlement), waiver (write_off) or reversal posted on an invoice."""
 
-    kind = serializers.CharField(read_only=True, help_text="settlement (payment), write_off (waiver) or reversal.")
+    kind = ChoicesField(DuesEntryKind, read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    method = serializers.CharField(read_only=True, help_text=METHODS_HELP)
+    method = ChoicesField(PaymentMethod, read_only=True, allow_blank=True)
     amount = MoneyField(read_only=True)
     invoice = serializers.PrimaryKeyRelatedField(read_only=True)
     reversed = serializers.SerializerMethodField(help_text="Whether a reversal undoes this entry.")
@@ -155,12 +141,6 @@ class DuesWaiverSerializer(serializers.Serializer):
     """Part or all of what is outstanding, forgiven, with a reason."""
 
     amount = MoneyField()
-    reason = serializers.CharField(max_length=500)
-
-
-class DuesReverseSerializer(serializers.Serializer):
-    """Why an entry is undone."""
-
     reason = serializers.CharField(max_length=500)
 
 

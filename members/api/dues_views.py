@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from branches.models import Branch
 from chamber.access import MONEY_RECORD, MONEY_VIEW
 from chamber.api.mixins import TenantViewSet
+from chamber.api.serializers import LedgerReverseSerializer
 from chamber.idempotency import idempotent_api
 from members.dues.selectors import (
     INVOICE_STATUSES,
@@ -43,7 +44,6 @@ from .dues_serializers import (
     DuesGenerateResultSerializer,
     DuesGenerateSerializer,
     DuesPaymentSerializer,
-    DuesReverseSerializer,
     DuesWaiverSerializer,
     DuesYearTotalsSerializer,
 )
@@ -205,14 +205,14 @@ class DuesEntryViewSet(DuesMixin, mixins.RetrieveModelMixin, TenantViewSet):
     def get_chamber_queryset(self):
         return DuesEntry.objects.filter(chamber=self.chamber).order_by("pk")
 
-    @extend_schema(request=DuesReverseSerializer, responses={201: DuesEntrySerializer}, parameters=[IDEMPOTENCY_KEY],
+    @extend_schema(request=LedgerReverseSerializer, responses={201: DuesEntrySerializer}, parameters=[IDEMPOTENCY_KEY],
                    summary="Undo a payment or waiver with a reversal entry (the original stays)")
     @action(detail=True, methods=["post"])
     @idempotent_api
     def reverse(self, request, *args, **kwargs):
         entry = get_object_or_404(self.get_chamber_queryset(), pk=kwargs["pk"])
         entry = dues_entry_get(chamber=self.chamber, pk=entry.pk)
-        serializer = DuesReverseSerializer(data=request.data)
+        serializer = LedgerReverseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reversal = dues_entry_reverse(entry=entry, actor=request.user, reason=serializer.validated_data["reason"])
         return Response(DuesEntrySerializer(reversal).data, status=status.HTTP_201_CREATED)
