@@ -19,6 +19,8 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -27,6 +29,13 @@ from .models import IdempotencyKey
 HEADER = "Idempotency-Key"
 FORM_FIELD = "idempotency_key"
 MAX_LENGTH = 100
+
+# How the header is documented on every money-creating operation of the OpenAPI schema.
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="Any unique string (≤ 100 characters). A retry with the same key gets the first answer again "
+                "(header `Idempotent-Replayed: true`) and records nothing; the same key with a different body is 422.",
+)
 
 
 def _fingerprint(method, path, payload):

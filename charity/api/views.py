@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from chamber.access import CHARITY_MANAGE, MONEY_RECORD, MONEY_VIEW
 from chamber.api.mixins import TenantViewSet, with_chamber
 from chamber.api.serializers import LedgerReverseSerializer
-from chamber.idempotency import idempotent_api
+from chamber.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_api
 
 from ..models import Donation, DonationEntry, DonorKind, Programme
 from ..selectors import TOTALS_BY, donation_list, programme_list_with_totals, programme_summary, recipient_list, totals_by
@@ -44,10 +44,6 @@ from .serializers import (
     WithdrawalCreateSerializer,
 )
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-    description="A key of up to 100 characters; a retry with the same key replays the first answer.",
-)
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Only donations pledged in this year.")
 
 
@@ -186,7 +182,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
         return self._respond(self.get_object())
 
     @extend_schema(request=DonationCreateSerializer, responses={201: DonationDetailSerializer},
-                   parameters=[IDEMPOTENCY_KEY], summary="Record a donation (and what was received at once)")
+                   parameters=[IDEMPOTENCY_KEY_PARAMETER], summary="Record a donation (and what was received at once)")
     @idempotent_api
     def create(self, request, *args, **kwargs):
         serializer = DonationCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -197,7 +193,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
         return self._respond(donation, status.HTTP_201_CREATED)
 
     @extend_schema(request=ReceiptCreateSerializer, responses={201: DonationEntrySerializer},
-                   parameters=[IDEMPOTENCY_KEY], summary="Record money or goods received (a numbered receipt)")
+                   parameters=[IDEMPOTENCY_KEY_PARAMETER], summary="Record money or goods received (a numbered receipt)")
     @action(detail=True, methods=["post"])
     @idempotent_api
     def receipts(self, request, *args, **kwargs):
@@ -209,7 +205,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
         return Response(DonationEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=WithdrawalCreateSerializer, responses={201: DonationEntrySerializer},
-                   parameters=[IDEMPOTENCY_KEY], summary="Withdraw part or all of a pledge (with a reason)")
+                   parameters=[IDEMPOTENCY_KEY_PARAMETER], summary="Withdraw part or all of a pledge (with a reason)")
     @action(detail=True, methods=["post"])
     @idempotent_api
     def withdrawals(self, request, *args, **kwargs):
@@ -235,7 +231,7 @@ class DonationEntryViewSet(mixins.RetrieveModelMixin, TenantViewSet):
         return DonationEntry.objects.filter(chamber=self.chamber).select_related("donation", "reversed_by")
 
     @extend_schema(request=LedgerReverseSerializer, responses={201: DonationEntrySerializer},
-                   parameters=[IDEMPOTENCY_KEY], summary="Reverse a receipt or a withdrawal (with a reason)")
+                   parameters=[IDEMPOTENCY_KEY_PARAMETER], summary="Reverse a receipt or a withdrawal (with a reason)")
     @action(detail=True, methods=["post"])
     @idempotent_api
     def reverse(self, request, *args, **kwargs):

@@ -17,7 +17,7 @@ from branches.models import Branch
 from chamber.access import MONEY_RECORD, MONEY_VIEW
 from chamber.api.mixins import TenantViewSet
 from chamber.api.serializers import LedgerReverseSerializer
-from chamber.idempotency import idempotent_api
+from chamber.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_api
 from members.dues.selectors import (
     INVOICE_STATUSES,
     dues_arrears_list,
@@ -48,11 +48,6 @@ from .dues_serializers import (
     DuesYearTotalsSerializer,
 )
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-    description="Any unique string (≤100 characters). A retry with the same key gets the first answer again "
-                "(header `Idempotent-Replayed: true`) and records nothing; the same key with a different body is 422.",
-)
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Only this year.")
 FILTERS = [
     YEAR,
@@ -149,7 +144,7 @@ class DuesInvoiceViewSet(DuesMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         return serializer.validated_data
 
     @extend_schema(request=DuesGenerateSerializer, responses={200: DuesGenerateResultSerializer},
-                   parameters=[IDEMPOTENCY_KEY], summary="Issue the year's invoices (idempotent: a second run creates none)")
+                   parameters=[IDEMPOTENCY_KEY_PARAMETER], summary="Issue the year's invoices (idempotent: a second run creates none)")
     @action(detail=False, methods=["post"])
     @idempotent_api
     def generate(self, request, *args, **kwargs):
@@ -157,7 +152,7 @@ class DuesInvoiceViewSet(DuesMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         result = dues_invoices_generate(chamber=self.chamber, actor=request.user, year=data["year"])
         return Response(result.as_dict())
 
-    @extend_schema(request=DuesPaymentSerializer, responses={201: DuesEntrySerializer}, parameters=[IDEMPOTENCY_KEY],
+    @extend_schema(request=DuesPaymentSerializer, responses={201: DuesEntrySerializer}, parameters=[IDEMPOTENCY_KEY_PARAMETER],
                    summary="Record a payment received (partial payments allowed; overpaying is refused)")
     @action(detail=True, methods=["post"])
     @idempotent_api
@@ -168,7 +163,7 @@ class DuesInvoiceViewSet(DuesMixin, mixins.ListModelMixin, mixins.RetrieveModelM
                                     method=data["method"], reference=data["reference"], note=data["note"])
         return Response(DuesEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DuesWaiverSerializer, responses={201: DuesEntrySerializer}, parameters=[IDEMPOTENCY_KEY],
+    @extend_schema(request=DuesWaiverSerializer, responses={201: DuesEntrySerializer}, parameters=[IDEMPOTENCY_KEY_PARAMETER],
                    summary="Waive part or all of what is outstanding, with a reason")
     @action(detail=True, methods=["post"])
     @idempotent_api
@@ -205,7 +200,7 @@ class DuesEntryViewSet(DuesMixin, mixins.RetrieveModelMixin, TenantViewSet):
     def get_chamber_queryset(self):
         return DuesEntry.objects.filter(chamber=self.chamber).order_by("pk")
 
-    @extend_schema(request=LedgerReverseSerializer, responses={201: DuesEntrySerializer}, parameters=[IDEMPOTENCY_KEY],
+    @extend_schema(request=LedgerReverseSerializer, responses={201: DuesEntrySerializer}, parameters=[IDEMPOTENCY_KEY_PARAMETER],
                    summary="Undo a payment or waiver with a reversal entry (the original stays)")
     @action(detail=True, methods=["post"])
     @idempotent_api
