@@ -84,7 +84,8 @@ def fee_schedule_set(*, chamber, actor, year, due_on, grace_days, rates, note=""
         parsed[rank] = money_parse(amount, field="rates", allow_zero=True)
     schedule = FeeSchedule.objects.filter(chamber=chamber, year=year).select_for_update().first()
     created = schedule is None
-    before = {} if created else {"due_on": str(schedule.due_on), "grace_days": schedule.grace_days}
+    before = {} if created else {"due_on": str(schedule.due_on), "grace_days": schedule.grace_days,
+                                 "note": schedule.note}
     if created:
         schedule = FeeSchedule(chamber=chamber, year=year)
     schedule.due_on, schedule.grace_days, schedule.note = due_on, grace_days, (note or "").strip()[:300]
@@ -101,9 +102,10 @@ def fee_schedule_set(*, chamber, actor, year, due_on, grace_days, rates, note=""
         else:
             continue
         changed_rates[rank.name] = str(amount)
-    audit_record(chamber=chamber, actor=actor, action="fee schedule set" if not created else "fee schedule create",
-                 target=schedule, changes={"before": before, "due_on": str(due_on), "grace_days": grace_days,
-                                           "rates": changed_rates})
+    after = {"due_on": str(due_on), "grace_days": grace_days, "note": schedule.note}
+    if created or before != after or changed_rates:  # saving the same values again is not a change
+        audit_record(chamber=chamber, actor=actor, action="fee schedule set" if not created else "fee schedule create",
+                     target=schedule, changes={"before": before, **after, "rates": changed_rates})
     return schedule
 
 

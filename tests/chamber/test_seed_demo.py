@@ -223,3 +223,23 @@ def test_sichuan_chamber_committees_and_group_members(seeded):
         assert Membership.objects.filter(chamber=chamber, kind=MembershipKind.ENTERPRISE,
                                          status=MembershipStatus.ACTIVE).count() >= 10
         assert Membership.objects.filter(chamber=chamber, kind=MembershipKind.INDIVIDUAL).exists()
+
+
+def test_money_is_seeded_and_reconciles(seeded):
+    """Each chamber (not the federation) has two years of dues in every state and charity
+    donations; every balance equals its entries."""
+    from charity.models import Donation
+    from members.models import DuesEntry, DuesInvoice
+
+    call_command("money_reconcile", stdout=io.StringIO())
+    with scopes_disabled():
+        optical = Chamber.objects.get(slug="sz-optical")
+        invoices = DuesInvoice.objects.filter(chamber=optical)
+        assert invoices.values("year").distinct().count() == 2
+        kinds = set(DuesEntry.objects.filter(chamber=optical).values_list("kind", flat=True))
+        assert kinds == {"settlement", "write_off", "reversal"}
+        assert any(i.outstanding == i.amount for i in invoices) and any(i.outstanding == 0 for i in invoices)
+        assert Donation.objects.filter(chamber=optical).exists()
+        assert not DuesInvoice.objects.filter(chamber__kind="federation").exists()
+        treasurer = get_user_model().objects.get(username="demo-treasurer")
+        assert DuesEntry.objects.filter(chamber=optical, created_by=treasurer).exists()

@@ -26,7 +26,9 @@ from chamber import demo
 from chamber.demo import stable_hash
 from chamber.models import ApiKey, Chamber, Role, RoleKind
 from chamber.services import api_key_create, api_key_revoke, chamber_create, role_grant
+from charity.demo import seed_charity
 from evaluations.demo import seed_evaluations
+from members.dues.demo import seed_dues
 from members.models import (
     AnnualFigures,
     Contact,
@@ -172,6 +174,12 @@ class ChamberSeeder:
         for link in self.spec.get("links", ()):
             self.make_link(*link)
         self.grant_roles()
+        if self.chamber.kind != "federation":
+            # Two years of dues (paid, partial, waived, unpaid, one reversal) and two charity
+            # programmes with donations; both skip what exists, so a second run adds nothing.
+            treasurer = self.seeder.users.get("demo-treasurer")
+            seed_dues(chamber=self.chamber, actor=treasurer)
+            seed_charity(chamber=self.chamber, actor=treasurer)
         if self.chamber.slug == demo.API_KEY_CHAMBER:
             self.rotate_api_key()
 
