@@ -58,7 +58,7 @@ class GenerateForm(IdempotentForm):
 class PaymentForm(IdempotentForm):
     """A payment received, as the bank statement or cash book shows it."""
 
-    amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0.01, **MONEY,
+    amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY,
                                 widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     method = forms.ChoiceField(label=_("Method"), choices=[("", "---------")] + DUES_METHODS)
@@ -68,7 +68,6 @@ class PaymentForm(IdempotentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].min_value = None  # the service says why a non-positive amount is refused
         if not self.is_bound:
             self.initial.setdefault("paid_on", timezone.localdate())
 

@@ -4,7 +4,8 @@ from playwright.sync_api import expect
 
 
 PAGES = ["dashboard/", "members/", "members/{member}/", "members/{member}/edit/", "members/new/",
-         "branches/", "members/officers/", "members/approvals/"]
+         "branches/", "members/officers/", "members/approvals/", "members/dues/", "members/dues/invoices/",
+         "charity/", "charity/totals/"]
 
 
 @pytest.fixture
