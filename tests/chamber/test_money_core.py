@@ -125,6 +125,91 @@ def test_amounts_in_chinese_capitals(amount, words):
 
 # --- the ledger: balances always equal the sum of the entries ---------------------------------
 
+OPERATIONS = st.lists(
+    st.tuples(st.sampled_from(["pay", "waive", "reverse"]), st.integers(min_value=0, max_value=3),
+              st.integers(min_value=1, max_value=150_000), st.integers(min_value=0, max_value=20)),
+    max_size=15,
+)
+
+
+def _documents(chamber, member, amounts):
+    """Two dues invoices (this member, two years) and two donations (one programme), of `amounts`."""
+    from charity.models import Donation, Programme
+
+    documents = []
+    for year, amount in zip((YEAR - 1, YEAR), amounts[:2]):
+        schedule, _created = FeeSchedule.objects.get_or_create(chamber=chamber, year=year,
+                                                               defaults={"due_on": datetime.date(year, 3, 31)})
+        documents.append(DuesInvoice.objects.create(
+            chamber=chamber, membership=member, schedule=schedule, year=year, number="HF-{}-00001".format(year),
+            rank_name="会员单位", issued_on=datetime.date(year, 1, 5), due_on=schedule.due_on, amount=amount))
+    programme = Programme.objects.create(chamber=chamber, name="助学基金", kind="education",
+                                         starts_on=datetime.date(YEAR - 1, 1, 1))
+    for amount in amounts[2:]:
+        documents.append(Donation.objects.create(
+            chamber=chamber, programme=programme, donor_kind="member", membership=member, donor_name=member.name,
+            amount=amount, pledged_on=datetime.date(YEAR - 1, 6, 1)))
+    return documents, programme
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(amounts_fen=st.lists(st.integers(min_value=1, max_value=200_000), min_size=4, max_size=4),
+       operations=OPERATIONS)
+def test_balances_always_equal_the_sum_of_entries(chamber, member, treasurer, amounts_fen, operations):
+    """Whatever mix of payments, waivers, receipts, withdrawals, refusals and reversals happens
+    on two invoices and two donations, each balance is its amount less its entries and never
+    negative, every settlement keeps its own receipt number, and the totals the pages show
+    (a year's dues, the programme's pledged and received) are the sums of the entries."""
+    from charity.models import DonationEntry
+    from charity.selectors import programme_totals
+    from members.dues.selectors import dues_year_totals
+
+    with transaction.atomic(), scope(chamber=chamber):
+        documents, programme = _documents(chamber, member, [Decimal(fen) / 100 for fen in amounts_fen])
+        for operation, target, fen, pick in operations:
+            document = documents[target]
+            amount = Decimal(fen) / 100
+            try:
+                if operation == "pay":
+                    ledger_settle(document=document, amount=amount, actor=treasurer, occurred_on=datetime.date(YEAR, 2, 1),
+                                  method="bank_transfer")
+                elif operation == "waive":
+                    ledger_write_off(document=document, amount=amount, actor=treasurer, reason="困难企业减免")
+                else:
+                    entries = list(document.entries.exclude(kind=EntryKind.REVERSAL).order_by("pk"))
+                    if entries:
+                        ledger_reverse(entry=entries[pick % len(entries)], actor=treasurer, reason="录入错误")
+            except ValidationError:
+                pass  # refused (overpayment, already reversed): must leave no trace, checked below
+        entry_total = Decimal(0)
+        for document in documents:
+            document.refresh_from_db()
+            entries = list(document.entries.all())
+            entry_total += sum((e.amount for e in entries), Decimal(0))
+            assert ledger_totals_match(document)
+            assert document.amount - sum((e.amount for e in entries), Decimal(0)) == document.outstanding
+            assert Decimal(0) <= document.outstanding <= document.amount
+        settlements = [e for model in (DuesEntry, DonationEntry)
+                       for e in model.objects.filter(chamber=chamber, kind=EntryKind.SETTLEMENT)]
+        assert all(e.number for e in settlements)
+        assert len({e.number for e in settlements}) == len(settlements)
+        # What the pages show: the dues overview's year totals and the programme totals.
+        invoices, donations = documents[:2], documents[2:]
+        for invoice in invoices:
+            shown = dues_year_totals(chamber=chamber, year=invoice.year)
+            assert (shown["paid"], shown["waived"], shown["outstanding"]) == (
+                invoice.settled_amount, invoice.written_off_amount, invoice.outstanding)
+        shown = programme_totals(chamber=chamber)["total"]
+        assert shown["received"] == sum((d.settled_amount for d in donations), Decimal(0))
+        assert shown["pledged"] == sum((d.amount - d.written_off_amount for d in donations), Decimal(0))
+        assert sum((d.amount for d in documents), Decimal(0)) - entry_total == sum(
+            (d.outstanding for d in documents), Decimal(0))
+        # The aggregate check money_reconcile runs agrees, one query per table.
+        assert not ledger_mismatches(DuesInvoice, chamber=chamber).exists()
+        assert not ledger_mismatches(type(donations[0]), chamber=chamber).exists()
+        transaction.set_rollback(True)
+
+
 def _invoice(chamber, member, amount):
     schedule, _created = FeeSchedule.objects.get_or_create(chamber=chamber, year=YEAR,
                                                            defaults={"due_on": datetime.date(YEAR, 3, 31)})
@@ -132,48 +217,6 @@ def _invoice(chamber, member, amount):
         chamber=chamber, membership=member, schedule=schedule, year=YEAR, number="HF-2026-09999", rank_name="会员单位",
         issued_on=datetime.date(YEAR, 1, 5), due_on=schedule.due_on, amount=amount,
     )
-
-
-OPERATIONS = st.lists(
-    st.tuples(st.sampled_from(["pay", "waive", "reverse"]), st.integers(min_value=1, max_value=150_000),
-              st.integers(min_value=0, max_value=20)),
-    max_size=12,
-)
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(due_fen=st.integers(min_value=1, max_value=200_000), operations=OPERATIONS)
-def test_balances_always_equal_the_sum_of_entries(chamber, member, treasurer, due_fen, operations):
-    """Whatever mix of payments, waivers, refusals and reversals happens, the balance shown is
-    the amount due minus the entries, never negative, and every entry keeps its receipt."""
-    due = Decimal(due_fen) / 100
-    with transaction.atomic(), scope(chamber=chamber):
-        invoice = _invoice(chamber, member, due)
-        for operation, fen, pick in operations:
-            amount = Decimal(fen) / 100
-            try:
-                if operation == "pay":
-                    ledger_settle(document=invoice, amount=amount, actor=treasurer, occurred_on=datetime.date(YEAR, 2, 1),
-                                  method="bank_transfer")
-                elif operation == "waive":
-                    ledger_write_off(document=invoice, amount=amount, actor=treasurer, reason="困难企业减免")
-                else:
-                    entries = list(DuesEntry.objects.filter(invoice=invoice).exclude(kind=EntryKind.REVERSAL).order_by("pk"))
-                    if entries:
-                        ledger_reverse(entry=entries[pick % len(entries)], actor=treasurer, reason="录入错误")
-            except ValidationError:
-                pass  # refused (overpayment, already reversed): must leave no trace, checked below
-            invoice.refresh_from_db()
-            entries = list(DuesEntry.objects.filter(invoice=invoice))
-            assert ledger_totals_match(invoice)
-            assert invoice.amount - sum((e.amount for e in entries), Decimal(0)) == invoice.outstanding
-            assert Decimal(0) <= invoice.outstanding <= invoice.amount
-            settlements = [e for e in entries if e.kind == EntryKind.SETTLEMENT]
-            assert len({e.number for e in settlements}) == len(settlements)
-            assert all(e.number for e in settlements)
-        # The aggregate check money_reconcile runs agrees, in one query.
-        assert not ledger_mismatches(DuesInvoice, chamber=chamber).exists()
-        transaction.set_rollback(True)
 
 
 def test_an_overpayment_is_refused_and_leaves_nothing(chamber, member, treasurer):
