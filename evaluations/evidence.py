@@ -1,88 +1,24 @@
 """Evidence (凭证): the documents a subject uploads to prove its self-assessment.
 
-Only PDF, images (JPEG, PNG, GIF, WebP) and Office documents are accepted, and the type
-is read from the content, never from the name or the browser's word: a Word document
-named .pdf is kept as the Word document it is, an HTML or SVG page named .pdf or .png is
-refused (it could run script if a browser ever rendered it). Images must also open in
-Pillow. Files go to the private storage under a name made of their hash, and are only
-ever served as downloads, by a view that checks who asks (`evidence_for_user`).
+Files are checked by content (chamber.uploads: PDF, images, Office documents only), go to
+the private storage under a name made of their hash, and are only ever served as
+downloads, by a view that checks who asks (`evidence_for_user`).
 """
 import hashlib
-import io
-import os
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from chamber.audit import audit_record
+from chamber.uploads import download_response, upload_check
 
 from .models import Evidence
 from .selectors import submission_list_for_federation, submission_list_for_subject
 from .transitions import SELF_ASSESSMENT_OPEN
-
-# Detected MIME type -> the extension the file is stored and offered under.
-ACCEPTED_TYPES = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/apng": "png",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "application/msword": "doc",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.ms-powerpoint": "ppt",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-}
-# What Pillow must recognise each image type as.
-IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/apng": "PNG", "image/gif": "GIF",
-                 "image/webp": "WEBP"}
-STORED_TYPES = {"image/apng": "image/png"}
-
-
-def detect_type(content):
-    """The accepted MIME type of `content` (bytes), or None."""
-    kind = filetype.guess(bytes(content[:8192]))
-    if kind is None or kind.mime not in ACCEPTED_TYPES:
-        return None
-    return kind.mime
-
-
-def _image_ok(content, mime):
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            if image.format != IMAGE_FORMATS[mime]:
-                return False
-            image.verify()
-    except Exception:  # noqa: BLE001 - any failure to decode means a damaged or disguised file
-        return False
-    return True
-
-
-def _clean_name(name, extension):
-    """The user's file name without folders, with the extension of its real type."""
-    base = os.path.basename((name or "").replace("\\", "/")).strip() or "evidence"
-    stem = os.path.splitext(base)[0].strip(" .") or "evidence"
-    return "{}.{}".format(stem[:180], extension)
-
-
-def _read(file):
-    if hasattr(file, "seek"):
-        file.seek(0)
-    if hasattr(file, "chunks"):
-        return b"".join(file.chunks())
-    return file.read()
-
 
 @transaction.atomic
 def evidence_upload(submission, *, actor, file, indicator=None, note=""):
@@ -94,32 +30,17 @@ def evidence_upload(submission, *, actor, file, indicator=None, note=""):
     note = (note or "").strip()
     if len(note) > 300:
         raise ValidationError({"note": _("Keep the note under 300 characters.")})
-    limit = settings.EVIDENCE_MAX_BYTES
-    size = getattr(file, "size", None)
-    if size is not None and size > limit:
-        raise ValidationError({"file": _("The file is larger than the limit of {size}.").format(size=_size_label(limit))})
-    content = _read(file)
-    if len(content) > limit:
-        raise ValidationError({"file": _("The file is larger than the limit of {size}.").format(size=_size_label(limit))})
-    if not content:
-        raise ValidationError({"file": _("The file is empty.")})
-    mime = detect_type(content)
-    if mime is None:
-        raise ValidationError({"file": _(
-            "Only PDF files, images (JPEG, PNG, GIF, WebP) and Office documents are accepted; "
-            "this file's content is none of them, whatever its name says.")})
-    if mime in IMAGE_FORMATS and not _image_ok(content, mime):
-        raise ValidationError({"file": _("This image is damaged or is not the image it claims to be.")})
+    upload = upload_check(file, default_stem="evidence")
     evidence = Evidence(
         chamber_id=submission.chamber_id, submission=submission, indicator=indicator,
-        original_name=_clean_name(getattr(file, "name", ""), ACCEPTED_TYPES[mime]),
-        content_type=STORED_TYPES.get(mime, mime), size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+        original_name=upload.original_name, content_type=upload.content_type, size=len(upload.content),
+        sha256=hashlib.sha256(upload.content).hexdigest(),
         note=note, uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
     # The file is written first (its name comes from the storage); should the row not be
     # saved, the file goes too. A caller's transaction rolled back later leaves an orphan
     # file in the private storage, never a row without its file.
-    evidence.file.save("upload", ContentFile(content), save=False)
+    evidence.file.save("upload", ContentFile(upload.content), save=False)
     try:
         evidence.save()
         audit_record(chamber=submission.campaign.chamber, actor=actor, action="upload evidence", target=submission,
@@ -128,12 +49,6 @@ def evidence_upload(submission, *, actor, file, indicator=None, note=""):
         evidence.file.storage.delete(evidence.file.name)
         raise
     return evidence
-
-
-def _size_label(limit):
-    if limit >= 1024 * 1024:
-        return "{:g} MB".format(round(limit / (1024 * 1024), 1))
-    return "{:g} KB".format(round(limit / 1024, 1))
 
 
 @transaction.atomic
@@ -171,15 +86,5 @@ def evidence_for_user(pk, *, chamber, user, access):
 
 
 def evidence_response(evidence):
-    """The file as a download and never anything a browser would render: attachment, the
-    type detected at upload, no sniffing, sandboxed, not cached. 404 when the file is gone."""
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """The evidence file as a download (chamber.uploads.download_response)."""
+    return download_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)

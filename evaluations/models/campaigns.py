@@ -5,16 +5,16 @@ Every row here belongs to the federation that runs the campaign (`chamber`). A s
 that is an affiliated chamber works on its own submission from its own workspace; that
 crossing is explicit and narrow, in `evaluations.selectors` (`*_for_subject`).
 """
-import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from chamber.models import TenantModel
+# Imported here too because migration 0001 names evaluations.models.campaigns.private_storage.
+from chamber.uploads import private_storage
 
 from .rubrics import POINTS, Indicator, SchemeVersion
 
@@ -315,28 +315,6 @@ class ScoreEntry(TenantModel):
 
     def __str__(self):
         return f"{self.indicator_id}: {self.points}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Evidence lives outside MEDIA_ROOT and has no URL: only a permission-checked view
-    serves it, always as a download. The location is read from settings on each use, so
-    tests can point it at a temporary folder."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no URL; serve them through a permission-checked view.")
-
-
-def private_storage():
-    # A callable, so migrations record the function rather than a storage instance.
-    return PrivateStorage()
 
 
 def _evidence_path(instance, filename):

@@ -1,1 +1,0 @@
-"""Models of the events app; filled by its own issue."""
