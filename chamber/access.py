@@ -32,27 +32,35 @@ SELF_SERVICE = "members.self_service"
 MONEY_VIEW = "money.view"
 MONEY_RECORD = "money.record"
 CHARITY_MANAGE = "charity.manage"
+# Events: see them and their registrations; plan them, register, check in, record outcomes
+# and meetings (a branch secretary: events their subtree organises). Requests and visits:
+# see them; record, assign and handle them (a branch secretary: their subtree's members).
+EVENTS_VIEW = "events.view"
+EVENTS_MANAGE = "events.manage"
+REQUESTS_VIEW = "requests.view"
+REQUESTS_MANAGE = "requests.manage"
 # A federation's staff see the chambers it supervises: aggregate figures only, no rosters.
 FEDERATION_VIEW = "federation.view"
 
 _READ = {MEMBERS_VIEW, BRANCHES_VIEW, OFFICERS_VIEW}
 _WRITE = {MEMBERS_CHANGE, BRANCHES_CHANGE, OFFICERS_CHANGE}
+_SERVICE = {EVENTS_VIEW, EVENTS_MANAGE, REQUESTS_VIEW, REQUESTS_MANAGE}
 
 ROLE_CAPABILITIES = {
     RoleKind.CHAMBER_ADMIN: _READ | _WRITE | {
         PERSONAL_DATA, CHAMBER_ADMIN, FEDERATION_VIEW,
         EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_DECIDE, EVALUATIONS_REVIEW, EVALUATIONS_APPLY,
-        MONEY_VIEW, MONEY_RECORD, CHARITY_MANAGE,
+        MONEY_VIEW, MONEY_RECORD, CHARITY_MANAGE, *_SERVICE,
     },
     RoleKind.SECRETARIAT: _READ | _WRITE | {
         PERSONAL_DATA, FEDERATION_VIEW, EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_APPLY,
-        MONEY_VIEW, CHARITY_MANAGE,
+        MONEY_VIEW, CHARITY_MANAGE, *_SERVICE,
     },
-    RoleKind.SECRETARIAT_READONLY: _READ | {FEDERATION_VIEW, EVALUATIONS_VIEW, MONEY_VIEW},
+    RoleKind.SECRETARIAT_READONLY: _READ | {FEDERATION_VIEW, EVALUATIONS_VIEW, MONEY_VIEW, EVENTS_VIEW, REQUESTS_VIEW},
     # The treasurer (财务) records money and reads the roster to find who paid; no roster edits.
     RoleKind.TREASURER: _READ | {MONEY_VIEW, MONEY_RECORD, CHARITY_MANAGE},
     # A branch secretary fills in the self-assessment of their own sub-chamber.
-    RoleKind.BRANCH_SECRETARY: _READ | {MEMBERS_CHANGE, EVALUATIONS_APPLY},
+    RoleKind.BRANCH_SECRETARY: _READ | {MEMBERS_CHANGE, EVALUATIONS_APPLY} | _SERVICE,
     RoleKind.REVIEWER: {EVALUATIONS_REVIEW, FEDERATION_VIEW},
     RoleKind.MEMBER_REPRESENTATIVE: {SELF_SERVICE},
     RoleKind.API_CLIENT: set(_READ),

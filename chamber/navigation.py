@@ -15,11 +15,13 @@ from .access import (
     EVALUATIONS_MANAGE,
     EVALUATIONS_REVIEW,
     EVALUATIONS_VIEW,
+    EVENTS_VIEW,
     FEDERATION_VIEW,
     MEMBERS_CHANGE,
     MEMBERS_VIEW,
     MONEY_VIEW,
     OFFICERS_VIEW,
+    REQUESTS_VIEW,
     SELF_SERVICE,
 )
 
@@ -38,6 +40,9 @@ MENU = (
     MenuEntry(_("Branches"), "branches:tree", BRANCHES_VIEW, "diagram-3"),
     MenuEntry(_("Officers"), "members:officers", OFFICERS_VIEW, "person-badge"),
     MenuEntry(_("Approvals"), "members:approvals", MEMBERS_CHANGE, "check2-square"),
+    MenuEntry(_("Events"), "events:list", EVENTS_VIEW, "calendar-event"),
+    MenuEntry(_("Member requests"), "events:requests", REQUESTS_VIEW, "chat-square-text"),
+    MenuEntry(_("Event outcomes"), "events:outcome_summary", EVENTS_VIEW, "graph-up"),
     MenuEntry(_("Dues"), "members:dues", MONEY_VIEW, "cash-coin"),
     MenuEntry(_("Charity"), "charity:programmes", MONEY_VIEW, "heart"),
     MenuEntry(_("Affiliated chambers"), "chamber:affiliates", FEDERATION_VIEW, "building"),

@@ -11,6 +11,7 @@ tenant_patterns = [
     path("branches/", include("branches.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("charity/", include("charity.urls")),
+    path("events/", include("events.urls")),
 ]
 
 urlpatterns = [
@@ -23,5 +24,7 @@ urlpatterns = [
     path("c/<slug:chamber>/", include(tenant_patterns)),
     # Pages anyone may open: a programme's public honour roll (only when it opted in).
     path("public/<slug:chamber>/charity/", include("charity.public_urls")),
+    # Calendar feeds: calendar apps fetch them with a per-user token instead of a session.
+    path("calendar/", include("events.calendar_urls")),
     path("api/v1/", include("chamber.api.urls")),
 ]

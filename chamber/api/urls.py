@@ -21,4 +21,5 @@ urlpatterns = [
     path("chambers/<slug:chamber>/evaluations/", include("evaluations.api.urls")),
     path("chambers/<slug:chamber>/dues/", include("members.api.dues_urls")),
     path("chambers/<slug:chamber>/charity/", include("charity.api.urls")),
+    path("chambers/<slug:chamber>/events/", include("events.api.urls")),
 ]

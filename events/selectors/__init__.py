@@ -1,0 +1,1 @@
+"""Reads of the events app, one module per area (see events.services)."""

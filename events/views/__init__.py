@@ -1,0 +1,1 @@
+"""Pages of the events app under /c/<chamber>/events/, one module per area."""
