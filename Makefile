@@ -203,6 +203,7 @@ bench: migrate
 	$(MANAGE) bench_roster $(BENCH_ARGS)
 	$(MANAGE) bench_evaluations
 	$(MANAGE) bench_money
+	$(MANAGE) bench_events
 
 clean:
 	rm -rf staticfiles .pytest_cache

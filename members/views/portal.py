@@ -53,6 +53,17 @@ def portal_money(membership):
             "donations": member_donation_summary(membership=membership)}
 
 
+def portal_services(membership, user):
+    """The enterprise's events (open ones to register for, its registrations) and its requests."""
+    if membership is None:
+        return {"portal_events": None, "portal_requests": None}
+    from events.selectors.events import portal_events
+    from events.selectors.requests import portal_requests
+
+    return {"portal_events": portal_events(membership=membership, user=user),
+            "portal_requests": portal_requests(membership=membership, user=user)}
+
+
 class PortalMixin(ChamberViewMixin):
     """Portal pages: SELF_SERVICE to read and to propose; enterprises by the user's grants."""
 
@@ -81,7 +92,8 @@ class PortalMixin(ChamberViewMixin):
         page = portal_enterprise_page(enterprise=enterprise)
         context = self.get_context_data(enterprise=enterprise, profile=profile,
                                         needs_approval=self.chamber.self_service_requires_approval,
-                                        **page, **portal_money(page["membership"]), **extra)
+                                        **page, **portal_money(page["membership"]),
+                                        **portal_services(page["membership"], self.request.user), **extra)
         return self.response_class(request=self.request, template=["members/portal/enterprise.html"],
                                    context=context, using=self.template_engine)
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from chamber.access import MEMBERS_CHANGE, MEMBERS_VIEW, MONEY_VIEW, PERSONAL_DATA
+from chamber.access import EVENTS_VIEW, MEMBERS_CHANGE, MEMBERS_VIEW, MONEY_VIEW, PERSONAL_DATA, REQUESTS_VIEW
 from chamber.api.serializers import visible_id_number, visible_mobile
 from chamber.mixins import ChamberViewMixin
 from members.forms.profile import (
@@ -41,6 +41,8 @@ from members.selectors import (
     person_search_list,
 )
 from charity.selectors import member_donation_summary
+from events.selectors.events import member_events_summary
+from events.selectors.requests import member_requests_summary
 from members.dues.selectors import member_dues_summary
 from members.services import contact_add, contact_remove, member_edit, member_register, person_create, person_update
 
@@ -164,6 +166,10 @@ class MemberDetailView(MemberMixin, TemplateView):
         for person in people:
             person.shown_mobile = visible_mobile(person.mobile, shown)
             person.shown_id_number = visible_id_number(person.id_number, shown)
+        if self.access.has(EVENTS_VIEW):
+            sections.update(events_summary=member_events_summary(membership=membership), events_visible=True)
+        if self.access.has(REQUESTS_VIEW):
+            sections.update(requests_summary=member_requests_summary(membership=membership), requests_visible=True)
         if self.access.has(MONEY_VIEW):
             # Money sections only for those who may see money (not a branch secretary).
             sections.update(dues=member_dues_summary(membership=membership),

@@ -152,7 +152,8 @@ def test_chamber_list_needs_authentication(api, chamber):
 def test_chamber_detail_names_the_callers_capabilities(api, chamber, staff_readonly, representative):
     body = api.as_user(staff_readonly).get(api_url(chamber)).json()
     assert body["slug"] == "sz-optical"
-    assert body["capabilities"] == ["branches.view", "evaluations.view", "members.view", "money.view", "officers.view"]
+    assert body["capabilities"] == ["branches.view", "evaluations.view", "events.view", "members.view", "money.view",
+                                    "officers.view", "requests.view"]
     assert api.as_user(representative).get(api_url(chamber)).json()["capabilities"] == ["members.self_service"]
 
 

@@ -12,6 +12,7 @@ from django_scopes import scope, scopes_disabled
 
 from branches.services import chamber_link_create
 from chamber.models import AuditEntry, NumberSeries, RoleKind
+from events.models import MeetingAttendance, RequestNote
 from charity.models import Donation, DonationEntry
 from chamber.services import role_grant
 from members.models import (
@@ -33,7 +34,7 @@ from members.models import SelfServiceKind
 from members.self_service import self_service_propose
 from tests.factories import make_uscc
 
-OUR_APPS = {"chamber", "branches", "members", "evaluations", "charity"}
+OUR_APPS = {"chamber", "branches", "members", "evaluations", "charity", "events"}
 
 
 @pytest.fixture
@@ -119,7 +120,47 @@ def money_rows(chamber, member, admin_user):
 
 
 @pytest.fixture
-def world(chamber, other_chamber, member, branches, admin_user, api_key, representative, evaluation_rows, money_rows):
+def event_rows(chamber, member, admin_user):
+    """A row of every events model: an event with an attachment, an invitation, a
+    registration, an outcome, attendance and a resolution; a calendar token; a visit with
+    a request and its note. Rows are written directly: the admin only has to open them."""
+    from django.utils import timezone
+
+    from events.models import (
+        CalendarToken,
+        Event,
+        EventAttachment,
+        EventInvitation,
+        EventOutcome,
+        MemberRequest,
+        Registration,
+        RequestNote,
+        Resolution,
+        Visit,
+    )
+
+    start = timezone.now()
+    with scope(chamber=chamber):
+        event = Event.objects.create(chamber=chamber, title="光电商会理事会", kind="council", starts_at=start,
+                                     ends_at=start + datetime.timedelta(hours=2), status="held")
+        EventAttachment.objects.create(chamber=chamber, event=event, file="events/x/y/z", original_name="议程.pdf",
+                                       content_type="application/pdf", size=10)
+        EventInvitation.objects.create(chamber=chamber, event=event, membership=member)
+        Registration.objects.create(chamber=chamber, event=event, membership=member, attendee_name="张会长")
+        EventOutcome.objects.create(chamber=chamber, event=event, participants=30)
+        Resolution.objects.create(chamber=chamber, event=event, number=1, title="关于年度工作报告的决议", passed=True)
+        visit = Visit.objects.create(chamber=chamber, membership=member, visited_on=datetime.date(2026, 3, 1),
+                                     visitors="秘书长")
+        request = MemberRequest.objects.create(chamber=chamber, membership=member, visit=visit, category="financing",
+                                               title="融资难", description="续贷")
+        RequestNote.objects.create(chamber=chamber, request=request, text="已受理", author=admin_user)
+    CalendarToken.objects.create(user=admin_user)
+    return event
+
+
+@pytest.fixture
+def world(chamber, other_chamber, member, branches, admin_user, api_key, representative, evaluation_rows, money_rows,
+          event_rows):
     """At least one row of every model in our apps."""
     with scope(chamber=chamber):
         person = person_create(chamber=chamber, actor=None, name="张会长", mobile="13812345678",
@@ -139,6 +180,8 @@ def world(chamber, other_chamber, member, branches, admin_user, api_key, represe
                             branch=branches["cable"], started_on=datetime.date(2021, 1, 1))
         self_service_propose(enterprise=member.enterprise, user=representative, kind=SelfServiceKind.PROFILE,
                              values={"address": "苏州工业园区星湖街1号"})
+        # Attendance needs an officer: the one above.
+        MeetingAttendance.objects.create(chamber=chamber, event=event_rows, position=officer, status="present")
     UserPreference.objects.create(user=admin_user, language="en")
 
 
@@ -182,7 +225,7 @@ def test_changelist_search_works_for_every_model(root_client):
 
 
 @pytest.mark.parametrize("model", [MembershipChange, AuditEntry, DuesInvoice, DuesEntry, Donation, DonationEntry,
-                                   NumberSeries])
+                                   NumberSeries, RequestNote])
 def test_history_is_view_only(root_client, world, model):
     opts = model._meta
     model_admin = admin.site._registry[model]

@@ -243,3 +243,25 @@ def test_money_is_seeded_and_reconciles(seeded):
         assert not DuesInvoice.objects.filter(chamber__kind="federation").exists()
         treasurer = get_user_model().objects.get(username="demo-treasurer")
         assert DuesEntry.objects.filter(chamber=optical, created_by=treasurer).exists()
+
+
+def test_events_and_requests_are_seeded(seeded):
+    """The optical chamber has a council meeting with attendance and resolutions, held events
+    with outcomes, an open seminar with a waiting list, and requests in several states."""
+    from events.models import EventOutcome, MeetingAttendance, MemberRequest, Registration, Resolution
+    from events.selectors.meetings import quorum
+
+    with scopes_disabled():
+        optical = Chamber.objects.get(slug="sz-optical")
+        from events.models import Event
+
+        council = Event.objects.get(chamber=optical, kind="council")
+        assert MeetingAttendance.objects.filter(event=council).exists()
+        assert Resolution.objects.filter(event=council).count() == 2
+        assert quorum(council).reached
+        assert EventOutcome.objects.filter(chamber=optical, deals_amount__gt=0).exists()
+        seminar = Event.objects.get(chamber=optical, kind="policy_briefing")
+        assert Registration.objects.filter(event=seminar, status="waitlisted").count() == 2
+        statuses = set(MemberRequest.objects.filter(chamber=optical).values_list("status", flat=True))
+        assert {"resolved", "in_progress", "new"} <= statuses
+        assert MemberRequest.objects.filter(chamber=optical, is_typical=True).count() == 1

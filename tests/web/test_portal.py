@@ -126,11 +126,13 @@ def test_portal_page_costs_a_fixed_number_of_queries(client_as, chamber, member,
 
     # session, chamber, user, roles (middleware); count of represented enterprises, the
     # enterprise by grant (guardian's grant is a subquery); memberships with rank, their
-    # branches, contacts with people, annual figures, own changes; dues invoices,
-    # donations and their totals (2); the user's chambers (2, the layout's chamber switcher).
+    # branches, contacts with people, annual figures, own changes; open events the member
+    # may join (with the member's branch paths and officer check), its registrations, its
+    # contacts to register; its requests; dues invoices, donations and their totals (2);
+    # the user's chambers (2, the layout's chamber switcher).
     for rows in (1, 6):
         add_rows(rows)
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(23):
             assert client.get(page).status_code == 200
 
 

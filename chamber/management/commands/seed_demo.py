@@ -28,6 +28,7 @@ from chamber.models import ApiKey, Chamber, Role, RoleKind
 from chamber.services import api_key_create, api_key_revoke, chamber_create, role_grant
 from charity.demo import seed_charity
 from evaluations.demo import seed_evaluations
+from events.demo import seed_events
 from members.dues.demo import seed_dues
 from members.models import (
     AnnualFigures,
@@ -176,10 +177,12 @@ class ChamberSeeder:
         self.grant_roles()
         if self.chamber.kind != "federation":
             # Two years of dues (paid, partial, waived, unpaid, one reversal) and two charity
-            # programmes with donations; both skip what exists, so a second run adds nothing.
+            # programmes with donations; each seeder skips what exists, so a second run adds nothing.
             treasurer = self.seeder.users.get("demo-treasurer")
             seed_dues(chamber=self.chamber, actor=treasurer)
             seed_charity(chamber=self.chamber, actor=treasurer)
+            # Events held and to come, a council meeting with its quorum, visits and requests.
+            seed_events(chamber=self.chamber, actor=self.seeder.users.get("demo-secretary"))
         if self.chamber.slug == demo.API_KEY_CHAMBER:
             self.rotate_api_key()
 
