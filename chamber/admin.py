@@ -11,6 +11,7 @@ from django_scopes import scope
 
 from .audit import audit_record
 from .models import ApiKey, AuditEntry, Chamber, IdempotencyKey, NumberSeries, Role, UserPreference
+from .reminders.models import Delivery, ReminderPreference, ReminderSettings
 from .services import api_key_revoke
 
 
@@ -138,3 +139,26 @@ class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "chamber", "user", "key", "status_code")
     search_fields = ("key",)
     list_select_related = ("chamber", "user")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What was (or will be) sent to whom: view-only, since a changed row could send twice."""
+
+    list_display = ("due_at", "chamber", "rule", "recipient", "status", "attempts", "sent_at", "read_at")
+    list_filter = ("status", "rule")
+    search_fields = ("title", "recipient__username")
+    list_select_related = ("chamber", "recipient")
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(TenantAdmin):
+    list_display = ("chamber", "send_time")
+    list_select_related = ("chamber",)
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "rule", "by_email", "in_inbox")
+    list_filter = ("rule",)
+    search_fields = ("user__username",)

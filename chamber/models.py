@@ -374,3 +374,7 @@ class LedgerEntry(TenantModel):
 
     def __str__(self):
         return self.number or f"#{self.pk} {self.get_kind_display()} {self.amount}"
+
+
+# Reminders live in their own module (chamber/reminders/) and are models of this app.
+from .reminders.models import *  # noqa: E402,F401,F403

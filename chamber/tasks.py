@@ -27,3 +27,12 @@ def heartbeat():
         logger.warning("heartbeat at %s could not be written to the cache", now, exc_info=True)
         return
     logger.info("heartbeat recorded at %s", now)
+
+
+# The reminders' tasks, where autodiscover_tasks() looks for this app's tasks.
+from .reminders.tasks import (  # noqa: E402,F401
+    reminder_deliver,
+    reminders_dispatch,
+    reminders_scan_all,
+    reminders_scan_chamber,
+)

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "chamber.context_processors.tenancy",
                 "chamber.context_processors.navigation",
+                "chamber.reminders.context_processors.inbox",
             ],
         },
     },
@@ -130,6 +131,10 @@ CELERY_BEAT_SCHEDULE = {
     # Members whose dues are unpaid after the grace period lapse (CELERY_TIMEZONE: Asia/Shanghai).
     "dues-lapse": {"task": "members.dues.tasks.dues_lapse_all",
                    "schedule": crontab(hour=2, minute=30)},
+    # Reminders: find what is due today (hourly: a scan is idempotent, and a chamber's new
+    # event or campaign is picked up the same day), and send what is due (every minute).
+    "reminders-scan": {"task": "chamber.reminders.tasks.reminders_scan_all", "schedule": crontab(minute=5)},
+    "reminders-dispatch": {"task": "chamber.reminders.tasks.reminders_dispatch", "schedule": 60.0},
 }
 
 # --- Auth
@@ -189,6 +194,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@chamber.local")
+# A reminder claimed by a worker longer ago than this is taken to be lost with that worker
+# and sent again (chamber.reminders.services.deliveries_due).
+REMINDER_STALE_CLAIM_SECONDS = env_int("REMINDER_STALE_CLAIM_SECONDS", 600)
 
 # --- REST API
 REST_FRAMEWORK = {

@@ -9,7 +9,11 @@ SECRET_KEY = "tests-only"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The real-worker tests give their worker a backend that writes messages to files the test
+# can count (REMINDER_TEST_* variables); everywhere else the locmem outbox.
+EMAIL_BACKEND = env_str("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")  # noqa: F405
+EMAIL_FILE_PATH = env_str("TEST_EMAIL_FILE_PATH", "")  # noqa: F405
+REMINDER_STALE_CLAIM_SECONDS = env_int("TEST_REMINDER_STALE_CLAIM_SECONDS", 600)  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES = {
     **STORAGES,  # noqa: F405

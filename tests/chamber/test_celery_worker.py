@@ -5,19 +5,14 @@ registered in the worker, the message goes through the broker, and the worker's 
 the web process's cache.
 """
 import os
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 
 from chamber.celery import app
 from chamber.tasks import HEARTBEAT_KEY, heartbeat
+from tests.celery_worker import celery_worker
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"),
@@ -25,54 +20,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 WAIT_SECONDS = 30
-PROJECT_ROOT = Path(settings.BASE_DIR)
-
-
-def _worker_database_url():
-    """The test database pytest-django uses (test_<name>), so the worker sees the same data."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return os.environ.get("DATABASE_URL", "")  # heartbeat needs no database
-    name = db["NAME"] if db["NAME"].startswith("test_") else "test_" + db["NAME"]
-    user = db["USER"] or ""
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    auth = f"{user}{password}@" if user else ""
-    return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
 @pytest.fixture
 def worker():
-    """A `celery worker` subprocess; its output is shown if the test fails.
-
-    It loads the test settings as they are: CELERY_TASK_ALWAYS_EAGER only changes how a
-    task is *sent*, and a worker executes what it receives from the broker regardless.
-    """
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "chamber.settings.test",
-        "DATABASE_URL": _worker_database_url(),
-        "REDIS_URL": os.environ["REDIS_URL"],
-    }
-    with tempfile.TemporaryFile(mode="w+") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "chamber", "worker", "--pool=solo", "-c", "1",
-             "-l", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             # A node name of its own, so a developer's running worker is not a "duplicate".
-             "-n", f"pytest-{os.getpid()}@%h"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-        try:
-            yield process
-        finally:
-            process.terminate()  # warm shutdown
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.seek(0)
-            print("--- celery worker output ---\n" + log.read())
+    with celery_worker(name="heartbeat") as process:
+        yield process
 
 
 @pytest.fixture
