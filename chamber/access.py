@@ -41,6 +41,10 @@ REQUESTS_VIEW = "requests.view"
 REQUESTS_MANAGE = "requests.manage"
 # A federation's staff see the chambers it supervises: aggregate figures only, no rosters.
 FEDERATION_VIEW = "federation.view"
+# Reminders: see the chamber's deliveries and failures, set lead times and the sending hour.
+# One capability for both: the delivery list shows who was told what, which only those who
+# run the reminders need (read-only staff have no use for it).
+REMINDERS_MANAGE = "reminders.manage"
 
 _READ = {MEMBERS_VIEW, BRANCHES_VIEW, OFFICERS_VIEW}
 _WRITE = {MEMBERS_CHANGE, BRANCHES_CHANGE, OFFICERS_CHANGE}
@@ -50,11 +54,11 @@ ROLE_CAPABILITIES = {
     RoleKind.CHAMBER_ADMIN: _READ | _WRITE | {
         PERSONAL_DATA, CHAMBER_ADMIN, FEDERATION_VIEW,
         EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_DECIDE, EVALUATIONS_REVIEW, EVALUATIONS_APPLY,
-        MONEY_VIEW, MONEY_RECORD, CHARITY_MANAGE, *_SERVICE,
+        MONEY_VIEW, MONEY_RECORD, CHARITY_MANAGE, REMINDERS_MANAGE, *_SERVICE,
     },
     RoleKind.SECRETARIAT: _READ | _WRITE | {
         PERSONAL_DATA, FEDERATION_VIEW, EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_APPLY,
-        MONEY_VIEW, CHARITY_MANAGE, *_SERVICE,
+        MONEY_VIEW, CHARITY_MANAGE, REMINDERS_MANAGE, *_SERVICE,
     },
     RoleKind.SECRETARIAT_READONLY: _READ | {FEDERATION_VIEW, EVALUATIONS_VIEW, MONEY_VIEW, EVENTS_VIEW, REQUESTS_VIEW},
     # The treasurer (财务) records money and reads the roster to find who paid; no roster edits.

@@ -21,6 +21,7 @@ from .access import (
     MEMBERS_VIEW,
     MONEY_VIEW,
     OFFICERS_VIEW,
+    REMINDERS_MANAGE,
     REQUESTS_VIEW,
     SELF_SERVICE,
 )
@@ -49,6 +50,7 @@ MENU = (
     MenuEntry(_("Evaluation campaigns"), "evaluations:campaigns", EVALUATIONS_VIEW, "award"),
     MenuEntry(_("Ratings register"), "evaluations:ratings", EVALUATIONS_VIEW, "stars"),
     MenuEntry(_("Rubrics"), "evaluations:schemes", EVALUATIONS_MANAGE, "list-check"),
+    MenuEntry(_("Reminders"), "reminders:deliveries", REMINDERS_MANAGE, "bell"),
     MenuEntry(_("My reviews"), "evaluations:reviews", EVALUATIONS_REVIEW, "clipboard-check"),
     MenuEntry(_("Our evaluations"), "evaluations:mine", EVALUATIONS_APPLY, "trophy"),
     MenuEntry(_("My enterprise"), "members:portal", SELF_SERVICE, "briefcase"),

@@ -12,6 +12,7 @@ tenant_patterns = [
     path("evaluations/", include("evaluations.urls")),
     path("charity/", include("charity.urls")),
     path("events/", include("events.urls")),
+    path("reminders/", include("chamber.reminders.tenant_urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts.urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("inbox/", include("chamber.reminders.urls")),
     path("i18n/setlang/", preferences.language_switch, name="set_language"),
     path("c/<slug:chamber>/", include(tenant_patterns)),
     # Pages anyone may open: a programme's public honour roll (only when it opted in).
