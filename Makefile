@@ -204,6 +204,7 @@ bench: migrate
 	$(MANAGE) bench_evaluations
 	$(MANAGE) bench_money
 	$(MANAGE) bench_events
+	$(MANAGE) bench_reminders
 
 clean:
 	rm -rf staticfiles .pytest_cache

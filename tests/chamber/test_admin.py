@@ -155,6 +155,14 @@ def event_rows(chamber, member, admin_user):
                                                title="融资难", description="续贷")
         RequestNote.objects.create(chamber=chamber, request=request, text="已受理", author=admin_user)
     CalendarToken.objects.create(user=admin_user)
+    from chamber.reminders.models import Delivery, ReminderPreference, ReminderSettings
+
+    with scope(chamber=chamber):
+        ReminderSettings.objects.create(chamber=chamber, lead_days={"term_end": [90]})
+        Delivery.objects.create(chamber=chamber, rule="term_end", subject_type="members.term", subject_id="1",
+                                occasion="2027-01-01/60", recipient=admin_user, language="zh-hans",
+                                title="第八届理事会将于60天后届满", due_at=start)
+    ReminderPreference.objects.create(user=admin_user, rule="term_end", by_email=False)
     return event
 
 

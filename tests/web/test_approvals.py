@@ -89,7 +89,7 @@ def test_queue_lists_pending_oldest_first_with_count(client_as, chamber, member,
     for more in (0, 5):
         for i in range(more):
             propose(chamber, member.enterprise, representative, employees=10 + i)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = client.get(url("approvals", chamber))
     html = response.content.decode()
     assert 'data-count="6"' in html

@@ -171,7 +171,7 @@ def test_tree_runs_a_fixed_number_of_queries(client_as, chamber, branches, membe
     # session, chamber (middleware), user, roles (access), the nodes with parent and leader,
     # the (member, node path) pairs for the counts, and the layout's chamber switcher
     # (the user's chamber ids, then those chambers): 8, however many nodes and members.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(url_tree).status_code == 200
     with scope(chamber=chamber):
         parent = branches["display"]
@@ -179,7 +179,7 @@ def test_tree_runs_a_fixed_number_of_queries(client_as, chamber, branches, membe
             parent = branch_create(chamber=chamber, actor=None, name=f"深层{i}", kind="committee",
                                    parent=parent if i % 2 else branches["display"])
     _add_members(chamber, branches["display"], 3, 700)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         html = client.get(url_tree).content.decode()
     assert html.count('data-branch-id="') == 18
 

@@ -199,8 +199,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client_as, world, secretar
     client.get(_url(world))  # warm up: content types, translations
     # session, user, chamber, the user's roles (access), the switcher's roles and chambers (2),
     # ranks, member counts (one GROUP BY), visible branches, branch counts (one aggregate),
-    # twelve months (one GROUP BY), terms ending, officer posts ending, pending changes (count)
-    expected = 14
+    # twelve months (one GROUP BY), terms ending, officer posts ending, pending changes (count),
+    # the inbox's unread count in the header
+    expected = 15
     with django_assert_num_queries(expected):
         assert client.get(_url(world)).status_code == 200
     with scope(chamber=world):

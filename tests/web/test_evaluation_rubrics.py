@@ -155,7 +155,7 @@ def test_scheme_list_queries_do_not_grow(client_as, federation, fed_admin, djang
     client.post(url(federation, "starters_install"))
     # session, chamber, user, roles (middleware); the schemes with their version counts;
     # the header's chamber switcher (the user's chamber ids, those chambers).
-    with django_assert_num_queries(7) as captured:
+    with django_assert_num_queries(8) as captured:
         assert client.get(url(federation, "schemes")).status_code == 200
     with scope(chamber=federation):
         for n in range(10):

@@ -190,8 +190,9 @@ def test_the_page_runs_a_fixed_number_of_queries(client_as, federation, affiliat
     client = client_as(fed_staff)
     client.get(_url(federation))
     # session, user, chamber, the user's roles (access), the switcher's roles and chambers (2),
-    # the affiliated chambers, their member counts (one GROUP BY across them)
-    expected = 8
+    # the affiliated chambers, their member counts (one GROUP BY across them), the inbox's
+    # unread count in the header
+    expected = 9
     with django_assert_num_queries(expected):
         client.get(_url(federation))
     more = _chamber("more", supervising_federation=federation)

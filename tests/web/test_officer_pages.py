@@ -179,7 +179,7 @@ def test_officers_page_runs_a_fixed_number_of_queries(client_as, chamber, admin_
     # line-up with person, enterprise, branch and term; the warnings' positions and the
     # earlier presidents (earlier terms as a subquery); the layout's chamber switcher (2): 12.
     def count():
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             assert client.get(page).status_code == 200
 
     count()

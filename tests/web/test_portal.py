@@ -132,7 +132,7 @@ def test_portal_page_costs_a_fixed_number_of_queries(client_as, chamber, member,
     # the user's chambers (2, the layout's chamber switcher).
     for rows in (1, 6):
         add_rows(rows)
-        with django_assert_num_queries(23):
+        with django_assert_num_queries(24):
             assert client.get(page).status_code == 200
 
 

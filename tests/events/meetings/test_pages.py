@@ -159,7 +159,7 @@ def test_meeting_page_query_count(client_as, chamber, council, lineup, secretary
     client.get(url)
     # session, chamber, user, roles; event, term, positions, attendance, resolutions; the layout's
     # chamber switcher (the user's chambers, and those chambers).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 
@@ -170,7 +170,7 @@ def test_summary_page_query_count(client_as, chamber, secretary, django_assert_n
     url = page(chamber, "outcomes/")
     client.get(url)
     # session, chamber, user, roles; grouped totals, years; the layout's chamber switcher (2).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 

@@ -174,7 +174,7 @@ def test_board_puts_overdue_first_with_days_and_a_fixed_query_count(client_as, c
     assert board_queries() == few
     # session, chamber, user, roles; counts per status (1), page count (1), page rows with member,
     # assignee and officer joined (1); the assignee filter's users (1); the layout's chamber menu (2).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(page(chamber, "requests/?tab=all")).status_code == 200
     assert fresh.pk
 
