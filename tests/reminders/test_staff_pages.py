@@ -128,7 +128,7 @@ def test_settings_form_saves_and_the_scan_uses_it(login_as, chamber, admin_user)
         options = reminder_settings_for(chamber)
         # Only what differs from the defaults is stored.
         assert options.lead_days == {ReminderRule.TERM_END: [10, 30, 90]}
-        assert options.days_for(ReminderRule.TERM_END) == [10, 30, 90]
+        assert options.days_for(ReminderRule.TERM_END) == [90, 30, 10]  # latest first, as the defaults
         assert sorted(options.days_for(ReminderRule.CAMPAIGN_DEADLINE)) == [1, 7, 14]
         assert not options.is_enabled(ReminderRule.DUES_OVERDUE) and options.is_enabled(ReminderRule.DUES_DUE)
         assert options.send_time == datetime.time(8, 30)
