@@ -6,6 +6,22 @@ from django.core.cache import cache
 from django.utils import timezone
 
 HEARTBEAT_KEY = "celery:heartbeat"
+
+
+def for_each_chamber_after_commit(task):
+    """Send `task.delay(chamber_id)` for every chamber once the current transaction commits
+    (at once outside one); returns how many. Periodic work fans out per chamber so one
+    chamber's failure or slowness does not hold up the others."""
+    from django.db import transaction
+    from django_scopes import scopes_disabled
+
+    from .models import Chamber
+
+    with scopes_disabled():
+        chamber_ids = list(Chamber.objects.order_by("pk").values_list("pk", flat=True))
+    for chamber_id in chamber_ids:
+        transaction.on_commit(lambda chamber_id=chamber_id: task.delay(chamber_id))
+    return len(chamber_ids)
 # Beat sends the heartbeat every 60 s (CELERY_BEAT_SCHEDULE); keep it long enough that one
 # missed beat does not make /healthz forget the last one.
 HEARTBEAT_TTL = 300

@@ -18,15 +18,13 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_scopes import scopes_disabled
 
 from chamber.models import Role, RoleKind
 from chamber.reminders.models import ReminderRule
-from chamber.reminders.rules import Due, reminder_rule
+from chamber.reminders.rules import Due, day_text, reminder_rule
 
 from .models import (
     CampaignStage,
@@ -70,13 +68,8 @@ RATING_BODY = _("The rating “{grade}” awarded to {subject} on {awarded} is v
                 "Please plan its re-evaluation in time.")
 
 
-def _format_day(day):
-    return date_format(day, "DATE_FORMAT")
-
-
 # A date written out in the recipient's language: evaluated when the scan renders the
 # message inside translation.override, not here.
-day_text = lazy(_format_day, str)
 
 
 def target_dates(today, days):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chamber.models import RoleKind
 from chamber.reminders.models import ReminderRule
-from chamber.reminders.rules import Due, reminder_rule
-from members.dues.reminders import day_text, representatives_by_enterprise, role_user_ids, url_pattern
+from chamber.reminders.recipients import representatives_by_enterprise, role_user_ids
+from chamber.reminders.rules import Due, day_text, reminder_rule, url_pattern
 from members.models import MembershipStatus
 
 from .models import EventStatus, MemberRequest, Registration, RegistrationStatus, RequestStatus

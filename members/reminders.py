@@ -9,13 +9,13 @@ posts end with the term whatever they do, and the election is the secretariat's 
 import datetime
 
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy as _
 
-from chamber.models import Role, RoleKind
+from chamber.models import RoleKind
 from chamber.reminders.models import ReminderRule
-from chamber.reminders.rules import Due, reminder_rule
+from chamber.reminders.recipients import role_user_ids
+from chamber.reminders.rules import Due, day_text, reminder_rule
 
 from .models import Term
 
@@ -26,16 +26,11 @@ TERM_BODY = _("The officers' term “{term}” ends on {date}. "
               "Please prepare the election of the next term and its line-up in time.")
 
 
-def _format_day(day):
-    return date_format(day, "DATE_FORMAT")
-
-
 def _term_label(ordinal):
     return gettext("Term %(n)s") % {"n": ordinal}
 
 
 # Rendered in the recipient's language when the scan stores the message.
-day_text = lazy(_format_day, str)
 term_label = lazy(_term_label, str)
 
 
@@ -49,8 +44,7 @@ def term_end_reminders(chamber, today, days):
                  .values_list("pk", "ordinal", "name", "ends_on").order_by("ends_on", "pk"))
     if not terms:
         return []
-    staff = sorted(set(Role.objects.filter(chamber=chamber, kind__in=RUNNING_THE_CHAMBER, branch__isnull=True,
-                                           user__is_active=True).values_list("user_id", flat=True)))
+    staff = role_user_ids(chamber=chamber, kinds=RUNNING_THE_CHAMBER, root_only=True)
     dues = []
     for pk, ordinal, name, ends_on in terms:
         link = reverse("members:officers", kwargs={"chamber": chamber.slug}) + "?term={}".format(pk)
@@ -61,11 +55,3 @@ def term_end_reminders(chamber, today, days):
                             title=TERM_TITLE, body=TERM_BODY, params=params, link=link))
     return dues
 
-
-# The dues and digest rules live with the dues (another file, written separately); importing
-# them here registers them, since rules.RULE_MODULES names this module only.
-try:
-    from .dues import reminders as _dues_reminders  # noqa: F401,E402
-except ModuleNotFoundError as error:
-    if error.name != "members.dues.reminders":
-        raise

@@ -65,3 +65,4 @@ def celery_worker(*, redis_url=None, env=None, name="w"):
                     process.wait()
             log.seek(0)
             print(f"--- celery worker {name} output ---\n" + log.read())
+

@@ -160,3 +160,14 @@ def api():
 
 # The evaluations cast and rubric (a module of its own to keep this one readable).
 from .evaluation_fixtures import *  # noqa: E402,F401,F403
+
+
+@pytest.fixture
+def sent_to_broker():
+    """Unit-test settings run tasks eagerly; the real-worker tests need them sent through Redis."""
+    from chamber.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = previous

@@ -8,7 +8,6 @@ beat or worker, or Redis being away for a while, only delays them: they catch up
 import logging
 
 from celery import shared_task
-from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from ..models import Chamber
@@ -20,11 +19,9 @@ logger = logging.getLogger(__name__)
 @shared_task(ignore_result=True)
 def reminders_scan_all():
     """Send one scan task per chamber (after this transaction commits)."""
-    with scopes_disabled():
-        ids = list(Chamber.objects.order_by("pk").values_list("pk", flat=True))
-    for chamber_id in ids:
-        transaction.on_commit(lambda chamber_id=chamber_id: reminders_scan_chamber.delay(chamber_id))
-    return len(ids)
+    from ..tasks import for_each_chamber_after_commit
+
+    return for_each_chamber_after_commit(reminders_scan_chamber)
 
 
 @shared_task

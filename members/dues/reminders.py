@@ -10,86 +10,28 @@ Every rule is set-based: a fixed handful of queries of plain values, whatever th
 invoices or changes (the scan's budget is 5 s at 100,000 memberships for all rules).
 """
 import datetime
-import functools
 from collections import defaultdict
 
 from django.db.models import Count, F, Min
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.functional import lazy
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chamber.models import Role, RoleKind
 from chamber.reminders.models import ReminderRule
-from chamber.reminders.rules import Due, reminder_rule
+from chamber.reminders.recipients import representatives_by_enterprise, role_user_ids
+from chamber.reminders.rules import Due, day_text, money_text, reminder_rule, url_pattern
 
 from ..models import (
     DuesInvoice,
-    EnterpriseUserObjectPermission,
     MembershipBranch,
     MembershipStatus,
     SelfServiceChange,
     SelfServiceStatus,
 )
 from .selectors import OPEN
-
-# The guardian grant member_representative_grant gives (members/services.py).
-REPRESENTATIVE_PERMISSION = {"permission__codename": "change_enterprise",
-                             "permission__content_type__app_label": "members"}
-
-
-# Dates and amounts in the recipient's language and format (the scan renders under it).
-# Cached per language: a scan renders the same due date for up to 100,000 invoices.
-@functools.lru_cache(maxsize=1024)
-def _day(day, language):
-    return date_format(day, "DATE_FORMAT")
-
-
-@functools.lru_cache(maxsize=1024)
-def _money(amount, language):
-    return number_format(amount, 2, force_grouping=True)
-
-
-day_text = lazy(lambda day: _day(day, get_language()), str)
-money_text = lazy(lambda amount: _money(amount, get_language()), str)
-# Stands in for an id while a URL is reversed once per rule instead of once per row.
-_SENTINEL = 987654321
-
-
-def url_pattern(name, chamber, **fields):
-    """The chamber's URL `name` as a `str.format` pattern, reversed once for many rows:
-    `fields` maps each URL argument to a field name, so
-    url_pattern("members:portal_enterprise", chamber, enterprise_pk="e").format(e=5)."""
-    sentinels = {argument: _SENTINEL + n for n, argument in enumerate(fields)}
-    url = reverse(name, kwargs={"chamber": chamber.slug, **sentinels}).replace("{", "{{").replace("}", "}}")
-    for argument, field in fields.items():
-        url = url.replace(str(sentinels[argument]), "{" + field + "}")
-    return url
-
-
-def representatives_by_enterprise(*, chamber, enterprise_ids):
-    """{enterprise id: [user ids]} of the active users representing each enterprise (1 query).
-
-    `enterprise_ids` may be a list or a subquery of ids (a subquery keeps 100,000 ids out of
-    the SQL text).
-    """
-    grants = (EnterpriseUserObjectPermission.objects
-              .filter(content_object__chamber=chamber, content_object_id__in=enterprise_ids, user__is_active=True,
-                      **REPRESENTATIVE_PERMISSION)
-              .order_by("content_object_id", "user_id").values_list("content_object_id", "user_id"))
-    result = defaultdict(list)
-    for enterprise_id, user_id in grants:
-        result[enterprise_id].append(user_id)
-    return result
-
-
-def role_user_ids(*, chamber, kinds):
-    """Active users holding one of the role `kinds` in `chamber`, each once, in id order (1 query)."""
-    return list(Role.objects.filter(chamber=chamber, kind__in=kinds, user__is_active=True)
-                .order_by("user_id").values_list("user_id", flat=True).distinct())
-
 
 # --- Dues -------------------------------------------------------------------------------------
 

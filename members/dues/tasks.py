@@ -6,10 +6,10 @@ lapsed yesterday is no longer active today, so a second run lapses nobody again.
 import logging
 
 from celery import shared_task
-from django.db import transaction
-from django_scopes import scope, scopes_disabled
+from django_scopes import scope
 
 from chamber.models import Chamber
+from chamber.tasks import for_each_chamber_after_commit
 
 from .services import dues_lapse_overdue
 
@@ -19,11 +19,7 @@ logger = logging.getLogger(__name__)
 @shared_task(ignore_result=True)
 def dues_lapse_all():
     """Send one `dues_lapse_chamber` per chamber, after this transaction commits."""
-    with scopes_disabled():
-        chamber_ids = list(Chamber.objects.order_by("pk").values_list("pk", flat=True))
-    for chamber_id in chamber_ids:
-        transaction.on_commit(lambda chamber_id=chamber_id: dues_lapse_chamber.delay(chamber_id))
-    return len(chamber_ids)
+    return for_each_chamber_after_commit(dues_lapse_chamber)
 
 
 @shared_task

@@ -10,7 +10,6 @@ import time
 import pytest
 from django.core.cache import cache
 
-from chamber.celery import app
 from chamber.tasks import HEARTBEAT_KEY, heartbeat
 from tests.celery_worker import celery_worker
 
@@ -27,14 +26,6 @@ def worker():
     with celery_worker(name="heartbeat") as process:
         yield process
 
-
-@pytest.fixture
-def sent_to_broker():
-    """Unit-test settings run tasks eagerly; here they must really go through Redis."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = previous
 
 
 def test_real_worker_runs_heartbeat(worker, sent_to_broker):

@@ -36,14 +36,6 @@ WAIT_SECONDS = 40
 MAIL_BACKEND = "tests.reminders.mail_backends.FilePerMessageBackend"
 
 
-@pytest.fixture
-def sent_to_broker():
-    """Unit-test settings run tasks eagerly; here they must really go through Redis."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = previous
-
 
 @pytest.fixture
 def mail_folder(tmp_path):
