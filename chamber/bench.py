@@ -420,3 +420,63 @@ def tune(log=print):
         cursor.execute(f"ALTER DATABASE {name} SET random_page_cost = {RANDOM_PAGE_COST}")
     connection.close()  # the setting applies to new sessions
     log(f"Set random_page_cost = {RANDOM_PAGE_COST} on the bench database (SSD / in-memory data).")
+
+
+# --- One throwaway chamber per benchmark (bench_money, bench_events) ------------------------
+
+def nearest_rank(values, q):
+    """The q-th percentile of `values` by nearest rank (the figure the tables print as p95)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def time_calls(fn, runs):
+    """(milliseconds per run, set of query counts) of `fn` over `runs` runs after one warm-up."""
+    from django.test.utils import CaptureQueriesContext
+
+    fn()  # warm-up: caches, plans
+    times, queries = [], set()
+    for _i in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+        queries.add(len(captured))
+    return times, queries
+
+
+def drop_chamber(chamber, log=print):
+    """Delete one bench chamber and everything it owns, one DELETE per table.
+
+    The ledger's triggers refuse DELETE on money rows; a throwaway bench chamber is the one
+    exception, so user triggers are skipped for this transaction only.
+    """
+    started = time.perf_counter()
+    with transaction.atomic(), scopes_disabled():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        for model in apps.get_models():
+            if issubclass(model, TenantModel):
+                model._base_manager.filter(chamber=chamber)._raw_delete(connection.alias)
+        chamber.delete()
+    log(f"Dropped {chamber.slug} in {time.perf_counter() - started:.1f} s.")
+
+
+def bench_chamber_ready(command, slug, *, rebuild, complete, build):
+    """The bench chamber `slug`, built when missing, incomplete (`complete(chamber)` is false)
+    or `rebuild` is asked; refuses anything but a dedicated PostgreSQL bench database."""
+    from django.core.management.base import CommandError
+
+    if connection.vendor != "postgresql":
+        raise CommandError(f"{command} runs on PostgreSQL only: set DATABASE_URL, e.g. "
+                           "postgres://postgres@127.0.0.1:5432/chamber_bench.")
+    with scopes_disabled():
+        others = foreign_chambers().count()
+        chamber = Chamber.objects.filter(slug=slug).first()
+    if others:
+        raise CommandError(f"This database holds {others} chambers that are not bench chambers; "
+                           "point DATABASE_URL at the dedicated bench database.")
+    if chamber is not None and (rebuild or not complete(chamber)):
+        drop_chamber(chamber)
+        chamber = None
+    return chamber if chamber is not None else build()

@@ -22,11 +22,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from chamber import bench
-from chamber.models import Chamber, Role, RoleKind
+from chamber.models import Role, RoleKind
 from chamber.numbering import number_format
 from charity.models import Donation, DonationEntry, DonorKind, Programme
 from members.models import DuesEntry, DuesInvoice, FeeRate, FeeSchedule, Membership, MembershipBranch, Rank
@@ -55,20 +54,8 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild", action="store_true", help="Drop bench-money and build it again.")
 
     def handle(self, *args, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("bench_money runs on PostgreSQL only: set DATABASE_URL, e.g. "
-                               "postgres://postgres@127.0.0.1:5432/chamber_bench.")
-        with scopes_disabled():
-            others = bench.foreign_chambers().count()
-            chamber = Chamber.objects.filter(slug=SLUG).first()
-        if others:
-            raise CommandError(f"This database holds {others} chambers that are not bench chambers; "
-                               "point DATABASE_URL at the dedicated bench database.")
-        if chamber is not None and (options["rebuild"] or not self.complete(chamber)):
-            self.drop(chamber)
-            chamber = None
-        if chamber is None:
-            chamber = self.build()
+        chamber = bench.bench_chamber_ready("bench_money", SLUG, rebuild=options["rebuild"], complete=self.complete,
+                                            build=self.build)
         self.measure(chamber, options["runs"])
 
     # --- building -----------------------------------------------------------------------------
@@ -76,22 +63,6 @@ class Command(BaseCommand):
     def complete(self, chamber):
         with scope(chamber=chamber):
             return Donation.objects.filter(chamber=chamber).count() == DONATIONS
-
-    def drop(self, chamber):
-        started = time.perf_counter()
-        from django.apps import apps
-
-        from chamber.models import TenantModel
-
-        with transaction.atomic(), scopes_disabled():
-            with connection.cursor() as cursor:
-                # The ledger's triggers refuse DELETE; this throwaway chamber is the exception.
-                cursor.execute("SET LOCAL session_replication_role = replica")
-            for model in apps.get_models():
-                if issubclass(model, TenantModel):
-                    model._base_manager.filter(chamber=chamber)._raw_delete(connection.alias)
-            chamber.delete()
-        self.stdout.write(f"Dropped {SLUG} in {time.perf_counter() - started:.1f} s.")
 
     def build(self):
         started = time.perf_counter()
@@ -183,17 +154,6 @@ class Command(BaseCommand):
 
     # --- measuring ----------------------------------------------------------------------------
 
-    def time(self, fn, runs):
-        fn()  # warm-up: caches, plans
-        times, queries = [], set()
-        for _i in range(runs):
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                fn()
-                times.append((time.perf_counter() - started) * 1000)
-            queries.add(len(captured))
-        return times, queries
-
     def measure(self, chamber, runs):
         from django.conf import settings
         from django.test import Client, override_settings
@@ -218,8 +178,8 @@ class Command(BaseCommand):
             def totals():
                 return programme_totals(chamber=chamber)
 
-            rows = [("arrears list, page of 50 + count", *self.time(arrears_page, runs)),
-                    ("programme totals", *self.time(totals, runs))]
+            rows = [("arrears list, page of 50 + count", *bench.time_calls(arrears_page, runs)),
+                    ("programme totals", *bench.time_calls(totals, runs))]
             arrears = arrears_page()[0]
 
         user, _created = get_user_model().objects.get_or_create(username="bench-money-treasurer")
@@ -235,7 +195,7 @@ class Command(BaseCommand):
                 def get(path=path, statuses=statuses):
                     statuses.append(client.get(path).status_code)
 
-                rows.append((label + " (whole HTML)", *self.time(get, max(5, runs // 3))))
+                rows.append((label + " (whole HTML)", *bench.time_calls(get, max(5, runs // 3))))
                 if set(statuses) != {200}:
                     raise CommandError(f"{path} answered {sorted(set(statuses))}")
 
@@ -247,7 +207,7 @@ class Command(BaseCommand):
         out(f"{'figure':<40} {'runs':>5} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  target")
         for label, times, queries in rows:
             p50 = statistics.median(times)
-            p95 = sorted(times)[max(0, int(round(0.95 * len(times))) - 1)]
+            p95 = bench.nearest_rank(times, 95)
             verdict = "MET" if p50 <= TARGET_MS else "MISSED"
             out(f"{label:<40} {len(times):>5} {p50:>8.1f} {p95:>8.1f} {'/'.join(map(str, sorted(queries))):>8}  "
                 f"≤ {TARGET_MS} ms p50 → {verdict}")

@@ -18,12 +18,11 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from chamber import bench
-from chamber.models import Chamber, Role, RoleKind
+from chamber.models import Role, RoleKind
 from events.models import Event, EventKind, MemberRequest, Registration, RequestNote
 from members.models import Membership
 
@@ -51,20 +50,8 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild", action="store_true", help="Drop bench-events and build it again.")
 
     def handle(self, *args, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("bench_events runs on PostgreSQL only: set DATABASE_URL, e.g. "
-                               "postgres://postgres@127.0.0.1:5432/chamber_bench.")
-        with scopes_disabled():
-            others = bench.foreign_chambers().count()
-            chamber = Chamber.objects.filter(slug=SLUG).first()
-        if others:
-            raise CommandError(f"This database holds {others} chambers that are not bench chambers; "
-                               "point DATABASE_URL at the dedicated bench database.")
-        if chamber is not None and (options["rebuild"] or not self.complete(chamber)):
-            self.drop(chamber)
-            chamber = None
-        if chamber is None:
-            chamber = self.build()
+        chamber = bench.bench_chamber_ready("bench_events", SLUG, rebuild=options["rebuild"], complete=self.complete,
+                                            build=self.build)
         self.measure(chamber, options["runs"])
 
     # --- building -----------------------------------------------------------------------------
@@ -73,21 +60,6 @@ class Command(BaseCommand):
         with scope(chamber=chamber):
             return (Registration.objects.filter(chamber=chamber).count() == REGISTRATIONS
                     and MemberRequest.objects.filter(chamber=chamber).count() == REQUESTS)
-
-    def drop(self, chamber):
-        from django.apps import apps
-
-        from chamber.models import TenantModel
-
-        started = time.perf_counter()
-        with transaction.atomic(), scopes_disabled():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL session_replication_role = replica")
-            for model in apps.get_models():
-                if issubclass(model, TenantModel):
-                    model._base_manager.filter(chamber=chamber)._raw_delete(connection.alias)
-            chamber.delete()
-        self.stdout.write(f"Dropped {SLUG} in {time.perf_counter() - started:.1f} s.")
 
     def build(self):
         started = time.perf_counter()
@@ -196,16 +168,10 @@ class Command(BaseCommand):
         rows = []
         with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "localhost"]):
             for label, path in pages:
-                response = client.get(path)  # warm-up
+                response = client.get(path)
                 if response.status_code != 200:
                     raise CommandError(f"{path} answered {response.status_code}")
-                times, queries = [], set()
-                for _i in range(runs):
-                    with CaptureQueriesContext(connection) as captured:
-                        started = time.perf_counter()
-                        client.get(path)
-                        times.append((time.perf_counter() - started) * 1000)
-                    queries.add(len(captured))
+                times, queries = bench.time_calls(lambda path=path: client.get(path), runs)
                 rows.append((label, times, queries, len(response.content) // 1024))
         out("")
         out(f"Events on “{chamber.name}” ({SLUG}): {counts[0]:,} events, {counts[1]:,} registrations, "
@@ -215,7 +181,7 @@ class Command(BaseCommand):
         out(f"{'page':<28} {'runs':>5} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>5}  target")
         for label, times, queries, size in rows:
             p50 = statistics.median(times)
-            p95 = sorted(times)[max(0, int(round(0.95 * len(times))) - 1)]
+            p95 = bench.nearest_rank(times, 95)
             verdict = "MET" if p50 <= TARGET_MS and len(queries) == 1 else "MISSED"
             out(f"{label:<28} {len(times):>5} {p50:>8.1f} {p95:>8.1f} {'/'.join(map(str, sorted(queries))):>8} "
                 f"{size:>5}  ≤ {TARGET_MS} ms p50, fixed queries → {verdict}")
