@@ -162,18 +162,6 @@ def ledger_reverse(*, entry, actor, reason, occurred_on=None):
     return reversal
 
 
-def ledger_totals_match(document):
-    """True when the document's running totals equal the sums of its entries (a check, for tests and admin)."""
-    def total(kind):
-        direct = document.entries.filter(kind=kind).aggregate(s=Sum("amount"))["s"] or 0
-        undone = document.entries.filter(kind=EntryKind.REVERSAL, reverses__kind=kind).aggregate(
-            s=Sum("amount"))["s"] or 0
-        return direct + undone
-
-    return (total(EntryKind.SETTLEMENT) == document.settled_amount
-            and total(EntryKind.WRITE_OFF) == document.written_off_amount)
-
-
 def ledger_mismatches(document_model, *, chamber=None):
     """Documents whose running totals differ from the sums of their entries (should be none).
 
@@ -193,6 +181,11 @@ def ledger_mismatches(document_model, *, chamber=None):
     documents = document_model.objects.all() if chamber is None else document_model.objects.filter(chamber=chamber)
     return (documents.annotate(entries_settled=summed(EntryKind.SETTLEMENT), entries_written_off=summed(EntryKind.WRITE_OFF))
             .exclude(settled_amount=F("entries_settled"), written_off_amount=F("entries_written_off")))
+
+
+def ledger_totals_match(document):
+    """True when the document's stored running totals equal the sums of its entries."""
+    return not ledger_mismatches(type(document)).filter(pk=document.pk).exists()
 
 
 # The database's own guard: PostgreSQL refuses to change or delete a posted entry, and to
