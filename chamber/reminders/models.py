@@ -115,6 +115,8 @@ class Delivery(TenantModel):
             # The inbox and its unread count.
             models.Index(fields=["recipient", "read_at", "status"]),
             models.Index(fields=["chamber", "status", "due_at"]),
+            # A scan's own rows: those due at its send time on its day.
+            models.Index(fields=["chamber", "due_at"]),
         ]
 
     def __str__(self):

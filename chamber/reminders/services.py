@@ -65,9 +65,12 @@ def reminders_scan(*, chamber, today=None, rules=None):
         )
         for rule, due in dues
     ]
-    before = Delivery.objects.filter(chamber=chamber).count()
+    # ON CONFLICT DO NOTHING reports no ids: count the day's rows before and after instead
+    # (all of today's rows share this due_at; the count stays small however old the table).
+    todays = Delivery.objects.filter(chamber=chamber, due_at=due_at)
+    before = todays.count()
     Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    return Delivery.objects.filter(chamber=chamber).count() - before
+    return todays.count() - before
 
 
 def deliveries_due(*, now=None, limit=500):
