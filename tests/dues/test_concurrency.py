@@ -4,12 +4,9 @@ no silent overpayment from two payments, gapless receipt numbers from N payments
 Each thread has its own connection (closed at its end); SQLite serialises every writer, so
 these only mean something on PostgreSQL."""
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 from django_scopes import scope
 
 from chamber.numbering import number_format
@@ -18,37 +15,12 @@ from members.models import DuesEntry, DuesInvoice
 
 from .conftest import YEAR, add_member, set_schedule
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+from tests.concurrency import NEEDS_POSTGRES, race
+
+pytestmark = [pytest.mark.postgres, NEEDS_POSTGRES, pytest.mark.django_db(transaction=True)]
 PAID_ON = datetime.date(YEAR, 1, 10)
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises all writers, so nothing would race")
-
-
-def _race(work, arguments):
-    """Run work(argument) in one thread per argument, all released at once; returns outcomes."""
-    barrier, outcomes = threading.Barrier(len(arguments)), []
-
-    def run(argument):
-        try:
-            barrier.wait()
-            outcomes.append(("ok", work(argument)))
-        except ValidationError as error:
-            outcomes.append(("refused", error))
-        except Exception as error:  # pragma: no cover - reported by the assertions
-            outcomes.append(("error", error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_concurrent_generations_make_one_set_of_gapless_invoices(chamber, member, admin_user, treasurer):
@@ -60,7 +32,7 @@ def test_two_concurrent_generations_make_one_set_of_gapless_invoices(chamber, me
         with scope(chamber=chamber):
             return dues_invoices_generate(chamber=chamber, actor=actor, year=YEAR).created
 
-    outcomes = _race(generate, [admin_user, treasurer])
+    outcomes = race(generate, [admin_user, treasurer])
     assert sorted(outcomes, key=lambda o: o[1]) == [("ok", 0), ("ok", 9)]
     with scope(chamber=chamber):
         numbers = sorted(DuesInvoice.objects.filter(chamber=chamber, year=YEAR).values_list("number", flat=True))
@@ -75,7 +47,7 @@ def test_two_concurrent_payments_never_overpay(chamber, invoice, treasurer, admi
             mine = DuesInvoice.objects.get(pk=invoice.pk)
             return dues_payment_record(invoice=mine, actor=actor, amount=amount, paid_on=PAID_ON, method="bank_transfer").pk
 
-    outcomes = _race(pay, [(treasurer, "12000"), (admin_user, "11000")])
+    outcomes = race(pay, [(treasurer, "12000"), (admin_user, "11000")])
     assert sorted(kind for kind, _value in outcomes) == ["ok", "refused"]
     with scope(chamber=chamber):
         invoice.refresh_from_db()
@@ -96,7 +68,7 @@ def test_concurrent_payments_on_different_invoices_get_gapless_receipts(chamber,
             mine = DuesInvoice.objects.get(pk=invoice_id)
             return dues_payment_record(invoice=mine, actor=treasurer, amount="100", paid_on=PAID_ON, method="cash").number
 
-    outcomes = _race(pay, invoice_ids)
+    outcomes = race(pay, invoice_ids)
     assert [kind for kind, _value in outcomes] == ["ok"] * len(invoice_ids)
     receipts = sorted(value for _kind, value in outcomes)
     assert receipts == [number_format("dues_receipt", timezone_year(), n) for n in range(1, len(invoice_ids) + 1)]

@@ -3,11 +3,8 @@ two requests; two cancellations free two seats but a single waitlisted person mo
 
 Each thread has its own connection (closed at its end); SQLite serialises every writer, so
 these only mean something on PostgreSQL."""
-import threading
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 from django_scopes import scope
 
 from events.models import Registration
@@ -15,36 +12,11 @@ from events.services.registrations import registration_cancel, registration_crea
 
 from .conftest import make_event, register
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+from tests.concurrency import NEEDS_POSTGRES, race
+
+pytestmark = [pytest.mark.postgres, NEEDS_POSTGRES, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises all writers, so nothing would race")
-
-
-def _race(work, arguments):
-    """Run work(argument) in one thread per argument, all released at once; returns outcomes."""
-    barrier, outcomes = threading.Barrier(len(arguments)), []
-
-    def run(argument):
-        try:
-            barrier.wait()
-            outcomes.append(("ok", work(argument)))
-        except ValidationError as error:
-            outcomes.append(("refused", error))
-        except Exception as error:  # pragma: no cover - reported by the assertions
-            outcomes.append(("error", error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_requests_for_the_last_seat(chamber, member, people, admin_user, secretary):
@@ -57,7 +29,7 @@ def test_two_requests_for_the_last_seat(chamber, member, people, admin_user, sec
         with scope(chamber=chamber):
             return registration_create(event=event, actor=actor, membership=member, person=person).status
 
-    outcomes = _race(take, [(admin_user, people[2]), (secretary, people[3])])
+    outcomes = race(take, [(admin_user, people[2]), (secretary, people[3])])
     assert sorted(outcomes) == [("ok", "confirmed"), ("ok", "waitlisted")]
     with scope(chamber=chamber):
         assert Registration.objects.filter(event=event, status="confirmed").count() == 3
@@ -74,7 +46,7 @@ def test_two_cancellations_move_the_single_waitlisted_up_once(chamber, member, p
             mine = Registration.objects.get(pk=registration.pk)
             return [r.pk for r in registration_cancel(registration=mine, actor=actor).promoted]
 
-    outcomes = _race(cancel, [(admin_user, first), (secretary, second)])
+    outcomes = race(cancel, [(admin_user, first), (secretary, second)])
     assert sorted(outcomes) == [("ok", []), ("ok", [waiting.pk])]
     with scope(chamber=chamber):
         statuses = dict(Registration.objects.filter(event=event).values_list("pk", "status"))
