@@ -221,54 +221,65 @@ class InvoiceDetailView(DuesMixin, TemplateView):
             payment_form=payment_form, waiver_form=waiver_form, statuses=INVOICE_STATUSES))
 
 
-class PaymentView(InvoiceDetailView):
+class InvoiceFormView(InvoiceDetailView):
+    """POST of one of the invoice page's money forms: recorded once per form key
+    (idempotent_form_post); a refusal lands on the form, shown again on the invoice page."""
+
+    http_method_names = ["post"]
+    form_class = None
+
+    def record(self, invoice, data):
+        """Call the service; returns the success message."""
+        raise NotImplementedError
+
+    def forms(self, invoice, form):
+        """(payment form, waiver form) for the page, with the bound one in its place."""
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        invoice = self.get_invoice()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+
+            def handle():
+                messages.success(request, self.record(invoice, data))
+                return self.invoice_url(invoice.pk)
+
+            try:
+                return idempotent_form_post(request, key=data["idempotency_key"], handle=handle)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                invoice = self.get_invoice()
+        return self.render_invoice(invoice, *self.forms(invoice, form))
+
+
+class PaymentView(InvoiceFormView):
     """POST: records a payment; errors show on the invoice page."""
 
-    http_method_names = ["post"]
+    form_class = PaymentForm
 
-    def post(self, request, *args, **kwargs):
-        invoice = self.get_invoice()
-        form = PaymentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
+    def record(self, invoice, data):
+        entry = dues_payment_record(invoice=invoice, actor=self.request.user, amount=data["amount"],
+                                    paid_on=data["paid_on"], method=data["method"],
+                                    reference=data["reference"], note=data["note"])
+        return _("Payment recorded, receipt {number}.").format(number=entry.number)
 
-            def handle():
-                entry = dues_payment_record(invoice=invoice, actor=request.user, amount=data["amount"],
-                                            paid_on=data["paid_on"], method=data["method"],
-                                            reference=data["reference"], note=data["note"])
-                messages.success(request, _("Payment recorded, receipt {number}.").format(number=entry.number))
-                return self.invoice_url(invoice.pk)
-
-            try:
-                return idempotent_form_post(request, key=data["idempotency_key"], handle=handle)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-                invoice = self.get_invoice()
-        return self.render_invoice(invoice, form, WaiverForm())
+    def forms(self, invoice, form):
+        return form, WaiverForm()
 
 
-class WaiverView(InvoiceDetailView):
+class WaiverView(InvoiceFormView):
     """POST: waives part or all of what is outstanding, with a reason."""
 
-    http_method_names = ["post"]
+    form_class = WaiverForm
 
-    def post(self, request, *args, **kwargs):
-        invoice = self.get_invoice()
-        form = WaiverForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
+    def record(self, invoice, data):
+        dues_waive(invoice=invoice, actor=self.request.user, amount=data["amount"], reason=data["reason"])
+        return _("Waiver recorded.")
 
-            def handle():
-                dues_waive(invoice=invoice, actor=request.user, amount=data["amount"], reason=data["reason"])
-                messages.success(request, _("Waiver recorded."))
-                return self.invoice_url(invoice.pk)
-
-            try:
-                return idempotent_form_post(request, key=data["idempotency_key"], handle=handle)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-                invoice = self.get_invoice()
-        return self.render_invoice(invoice, PaymentForm(initial={"amount": invoice.outstanding}), form)
+    def forms(self, invoice, form):
+        return PaymentForm(initial={"amount": invoice.outstanding}), form
 
 
 class EntryMixin(DuesMixin):
