@@ -378,3 +378,5 @@ class LedgerEntry(TenantModel):
 
 # Reminders live in their own module (chamber/reminders/) and are models of this app.
 from .reminders.models import *  # noqa: E402,F401,F403
+# So do the import batches and the export log (chamber/interchange/).
+from .interchange.models import *  # noqa: E402,F401,F403

@@ -52,3 +52,6 @@ from .reminders.tasks import (  # noqa: E402,F401
     reminders_scan_all,
     reminders_scan_chamber,
 )
+
+# Imports and exports run their large files here too.
+from .interchange.tasks import *  # noqa: E402,F401,F403

@@ -13,6 +13,8 @@ tenant_patterns = [
     path("charity/", include("charity.urls")),
     path("events/", include("events.urls")),
     path("reminders/", include("chamber.reminders.tenant_urls")),
+    path("imports/", include("chamber.interchange.import_urls")),
+    path("exports/", include("chamber.interchange.export_urls")),
 ]
 
 urlpatterns = [

@@ -1,4 +1,6 @@
-"""Models of the members app: the roster (roster.py) and dues (dues.py)."""
+"""Models of the members app: the roster (roster.py), dues (dues.py) and the removals roster
+clients sync (sync.py)."""
 from .roster import *  # noqa: F401,F403
 from .roster import MONEY, POST_ORDER, STATUS_TRANSITIONS  # noqa: F401  (named for readers)
 from .dues import *  # noqa: F401,F403
+from .sync import *  # noqa: F401,F403

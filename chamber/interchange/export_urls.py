@@ -1,0 +1,4 @@
+"""Pages under /c/<chamber>/exports/."""
+app_name = "exports"
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Pages under /c/<chamber>/imports/."""
+app_name = "imports"
+
+urlpatterns = []

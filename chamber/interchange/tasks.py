@@ -1,0 +1,1 @@
+"""Background work of imports and exports (placeholder: the pipelines add their tasks)."""

@@ -1,0 +1,1 @@
+"""Import kinds of the charity app: donations (see chamber/interchange/kinds.py)."""
