@@ -166,6 +166,10 @@ class ApiKey(TenantModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    requests_per_minute = models.PositiveIntegerField(
+        _("requests per minute"), default=120,
+        help_text=_("Requests beyond this in any minute get 429 Too Many Requests with Retry-After."),
+    )
 
     class Meta:
         verbose_name = _("API key")

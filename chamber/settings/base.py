@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag / If-None-Match on the API's GET responses (304 when the client's copy is current).
+    "chamber.api.conditional.ApiConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -211,9 +213,22 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "chamber.api.exceptions.exception_handler",
+    # Each API key has its own limit (ApiKey.requests_per_minute); users are not throttled.
+    "DEFAULT_THROTTLE_CLASSES": ["chamber.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# --- Spreadsheets in and out (chamber/interchange/).
+IMPORT_MAX_BYTES = 20 * 1024 * 1024  # an upload larger than this is refused before reading
+IMPORT_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an .xlsx inflating beyond this is a zip bomb
+IMPORT_MAX_ROWS = 50_000
+IMPORT_BACKGROUND_ROWS = 1_000  # files with more data rows are checked and imported by a worker
+EXPORT_BACKGROUND_ROWS = 5_000  # larger exports are built by a worker and downloaded when ready
+EXPORT_KEEP_DAYS = 7  # background export files are deleted after this many days
+# Roster sync: the change feed's cursor never moves past now minus this, so a write whose
+# transaction commits late is still seen (clients upsert by id; a change may come twice).
+ROSTER_SYNC_SETTLE_SECONDS = 300
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "商会管理平台 API / Chamber platform API",
     "DESCRIPTION": (
