@@ -11,6 +11,7 @@ from django_scopes import scope
 
 from .audit import audit_record
 from .models import ApiKey, AuditEntry, Chamber, IdempotencyKey, NumberSeries, Role, UserPreference
+from .interchange.models import ExportRecord, ImportBatch, ImportRow
 from .reminders.models import Delivery, ReminderPreference, ReminderSettings
 from .services import api_key_revoke
 
@@ -162,3 +163,33 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user", "rule", "by_email", "in_inbox")
     list_filter = ("rule",)
     search_fields = ("user__username",)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Imports are run, checked and undone in the app; here they are only looked at."""
+
+    list_display = ("created_at", "chamber", "kind", "original_name", "status", "total_rows", "error_rows",
+                    "imported_rows", "created_by")
+    list_filter = ("kind", "status")
+    search_fields = ("original_name", "created_by__username")
+    list_select_related = ("chamber", "created_by")
+    exclude = ("file",)
+
+
+@admin.register(ImportRow)
+class ImportRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("batch", "number", "status")
+    list_filter = ("status",)
+    list_select_related = ("batch",)
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The export log: who took which list out, when; never edited."""
+
+    list_display = ("created_at", "chamber", "title", "file_format", "row_count", "status", "created_by")
+    list_filter = ("kind", "status", "file_format")
+    search_fields = ("title", "created_by__username")
+    list_select_related = ("chamber", "created_by")
+    exclude = ("file",)

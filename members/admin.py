@@ -20,6 +20,7 @@ from .models import (
     Membership,
     MembershipBranch,
     MembershipChange,
+    MembershipRemoval,
     OfficerPosition,
     Person,
     Rank,
@@ -282,3 +283,12 @@ class DuesEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "method", "chamber")
     search_fields = ("number", "reference", "invoice__number")
     list_select_related = ("chamber", "invoice")
+
+
+@admin.register(MembershipRemoval)
+class MembershipRemovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What roster sync clients are told to drop; written when a membership is deleted."""
+
+    list_display = ("removed_at", "chamber", "membership_id", "member_number", "name")
+    search_fields = ("name", "member_number")
+    list_select_related = ("chamber",)

@@ -163,6 +163,17 @@ def event_rows(chamber, member, admin_user):
                                 occasion="2027-01-01/60", recipient=admin_user, language="zh-hans",
                                 title="第八届理事会将于60天后届满", due_at=start)
     ReminderPreference.objects.create(user=admin_user, rule="term_end", by_email=False)
+    from chamber.interchange.models import ExportRecord, ImportBatch, ImportRow
+    from members.models import MembershipRemoval
+
+    with scope(chamber=chamber):
+        batch = ImportBatch.objects.create(chamber=chamber, kind="members", status="checked", file="imports/x",
+                                           original_name="会员名册.xlsx", file_format="xlsx", created_by=admin_user,
+                                           total_rows=1)
+        ImportRow.objects.create(chamber=chamber, batch=batch, number=2, values={"name": "光电企业"}, status="valid")
+        ExportRecord.objects.create(chamber=chamber, kind="members", title="会员名册", file_format="xlsx",
+                                    row_count=1, created_by=admin_user)
+        MembershipRemoval.objects.create(chamber=chamber, membership_id=999, name="已删除企业")
     return event
 
 
