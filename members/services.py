@@ -41,6 +41,10 @@ SELF_SERVICE_ENTERPRISE_FIELDS = (
     "legal_representative", "industry_code", "address", "registered_capital", "employees", "website", "description",
 )
 PERSON_FIELDS = ("name", "gender", "birth_date", "mobile", "email", "id_number", "political_affiliation")
+# What a roster row (members.api.serializers.roster_document) shows of a member's enterprise
+# and people: a change to one of these is a change of the member for sync clients.
+ROSTER_ENTERPRISE_FIELDS = ("name", "uscc", "legal_representative", "industry_code", "division_code", "address")
+ROSTER_PERSON_FIELDS = ("name", "mobile")
 
 DEFAULT_RANKS = (
     ("president", "会长单位"),
@@ -137,8 +141,10 @@ def enterprise_update(*, enterprise, actor, allowed_fields=ENTERPRISE_FIELDS, re
     _enterprise_clean(enterprise)
     _save_unique(enterprise, _ENTERPRISE_UNIQUE)
     changes = diff(before, snapshot(enterprise, ENTERPRISE_FIELDS))
-    if "name" in changes:
+    if "name" in changes:  # also moves updated_at
         _membership_names_follow(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise), enterprise.name)
+    elif set(changes) & set(ROSTER_ENTERPRISE_FIELDS):
+        _memberships_touch(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise))
     if changes:
         audit_record(chamber=enterprise.chamber, actor=actor, action="update", target=enterprise, changes=changes, reason=reason)
     return enterprise
@@ -147,6 +153,19 @@ def enterprise_update(*, enterprise, actor, allowed_fields=ENTERPRISE_FIELDS, re
 def _membership_names_follow(memberships, name):
     """Memberships carry their holder's name for sorting; a rename reaches them here."""
     memberships.update(name=name, updated_at=timezone.now())
+
+
+def _memberships_touch(memberships):
+    """The members' roster rows show what just changed on a related row (enterprise, person,
+    contact): move their updated_at so the sync feed (members/sync.py) sends them again.
+    One UPDATE, whatever the number of members."""
+    memberships.update(updated_at=timezone.now())
+
+
+def _memberships_of_contacts(chamber, person):
+    """The members whose roster rows list `person` among their enterprise's contacts."""
+    enterprises = Contact.objects.filter(chamber=chamber, person=person).values("enterprise_id")
+    return Membership.objects.filter(chamber=chamber, enterprise_id__in=enterprises)
 
 
 def enterprise_self_service_update(*, enterprise, user, **fields):
@@ -213,8 +232,12 @@ def person_update(*, person, actor, reason="", **fields):
     _person_clean(person)
     _save_unique(person, _PERSON_UNIQUE)
     changes = diff(before, snapshot(person, PERSON_FIELDS))
-    if "name" in changes:
+    if "name" in changes:  # also moves updated_at
         _membership_names_follow(Membership.objects.filter(chamber=person.chamber, person=person), person.name)
+    elif "mobile" in changes:
+        _memberships_touch(Membership.objects.filter(chamber=person.chamber, person=person))
+    if set(changes) & set(ROSTER_PERSON_FIELDS):
+        _memberships_touch(_memberships_of_contacts(person.chamber, person))
     if "id_number" in changes:  # never write an ID number into the log in clear
         changes["id_number"] = ["***", "***"]
     if changes:
@@ -237,6 +260,7 @@ def contact_add(*, enterprise, person, actor, title="", is_primary=False):
     contact = contact or Contact(chamber=enterprise.chamber, enterprise=enterprise, person=person)
     contact.title, contact.is_primary = title, is_primary
     contact.save()
+    _memberships_touch(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise))
     label = f"{person.name} {title}".strip()
     changes = {"contact": [None, label]} if before is None else {
         "contact": [f"{person.name} {before[0]}".strip(), label], "is_primary": [before[1], is_primary]
@@ -251,6 +275,7 @@ def contact_remove(*, contact, actor):
     audit_record(chamber=enterprise.chamber, actor=actor, action="contact", target=enterprise,
                  changes={"contact": [f"{contact.person.name} {contact.title}".strip(), None]})
     contact.delete()
+    _memberships_touch(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise))
 
 
 # --- Memberships and their history -----------------------------------------------------------

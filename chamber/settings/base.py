@@ -243,6 +243,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    # The second hook documents ETag / If-None-Match / 304 on GETs and 429 for API keys.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "chamber.api.conditional.conditional_get_schema_hook",
+    ],
 }
 
 # --- Security defaults shared by all; production tightens them.

@@ -1,7 +1,8 @@
 """Mounted under /api/v1/chambers/<chamber>/."""
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import sync, views
 
 router = SimpleRouter()
 router.register("members", views.MembershipViewSet, basename="api-member")
@@ -13,4 +14,8 @@ router.register("ranks", views.RankViewSet, basename="api-rank")
 router.register("terms", views.TermViewSet, basename="api-term")
 router.register("officers", views.OfficerViewSet, basename="api-officer")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # Not a list of members (the response is one document), hence not a router `list`.
+    path("members/changes/", sync.RosterChangesViewSet.as_view({"get": "changes"}), name="api-member-changes"),
+    *router.urls,
+]

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ('member_number', models.CharField(blank=True, max_length=30, verbose_name='member number')),
                 ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
                 ('removed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='removed at')),
+                ('branch_paths', models.TextField(blank=True, editable=False, verbose_name='branch paths')),
                 ('chamber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='chamber.chamber', verbose_name='chamber')),
             ],
             options={

@@ -17,6 +17,10 @@ class MembershipRemoval(TenantModel):
     member_number = models.CharField(_("member number"), max_length=30, blank=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     removed_at = models.DateTimeField(_("removed at"), default=timezone.now)
+    # The member's branch paths when it went, each preceded by a space (" 12/40/ 15/"), so a
+    # branch-limited reader's subtree "12/" matches with `branch_paths__contains=" 12/"`:
+    # the links themselves are deleted with the membership.
+    branch_paths = models.TextField(_("branch paths"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("removed membership")

@@ -1,0 +1,36 @@
+"""Signal handlers of the members app.
+
+Every deleted membership leaves a `MembershipRemoval`, so roster sync clients learn to drop
+it (a deleted row can no longer show up as "changed since"). The note is written on
+post_delete rather than in a service so that every path is covered: an import undone, the
+admin, a cascade. It is written inside the deleting transaction, so a delete that rolls
+back leaves no note either.
+"""
+from django.db.models.signals import post_delete, pre_delete
+from django_scopes import scopes_disabled
+
+from .models import Membership, MembershipBranch, MembershipRemoval
+
+
+def membership_branches_before_delete(sender, instance, **kwargs):
+    """Read the member's branch paths while its links still exist (the collector deletes
+    them before the membership): branch-limited readers see only removals in their reach."""
+    # Outside any scope on some paths (admin, shell): the chamber filter is explicit.
+    with scopes_disabled():
+        paths = MembershipBranch.objects.filter(chamber_id=instance.chamber_id, membership_id=instance.pk) \
+            .order_by("branch__path").values_list("branch__path", flat=True)
+        instance._removal_branch_paths = "".join(" " + path for path in paths)
+
+
+def membership_removal_record(sender, instance, **kwargs):
+    MembershipRemoval.objects.create(
+        chamber_id=instance.chamber_id, membership_id=instance.pk, member_number=instance.member_number,
+        name=instance.name[:200], branch_paths=getattr(instance, "_removal_branch_paths", ""),
+    )
+
+
+def connect():
+    """Called from MembersConfig.ready()."""
+    pre_delete.connect(membership_branches_before_delete, sender=Membership,
+                       dispatch_uid="members.membership_branches_before_delete")
+    post_delete.connect(membership_removal_record, sender=Membership, dispatch_uid="members.membership_removal_record")
