@@ -178,7 +178,7 @@ def enterprise_self_service_update(*, enterprise, user, **fields):
 
 # --- People and contacts -------------------------------------------------------------------
 
-def _id_number_gender(id_number):
+def id_number_gender(id_number):
     """GB 11643: the 17th digit is odd for men, even for women."""
     return "male" if int(id_number[16]) % 2 else "female"
 
@@ -193,7 +193,7 @@ def _person_clean(person):
             raise ValidationError({"birth_date": _("The birth date does not match the one inside the ID number.")})
         person.birth_date = born
         if not person.gender:
-            person.gender = _id_number_gender(person.id_number)
+            person.gender = id_number_gender(person.id_number)
     person.name_initials = pinyin_initials(person.name)[:60]
     person.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
     if person.id_number and Person.objects.filter(chamber=person.chamber, id_number=person.id_number).exclude(pk=person.pk).exists():
@@ -225,7 +225,7 @@ def person_update(*, person, actor, reason="", **fields):
         # A birth date and gender derived from the old number follow the new one (unless given).
         if "birth_date" not in fields and person.birth_date == id_number_birth_date(person.id_number):
             person.birth_date = None
-        if "gender" not in fields and person.gender == _id_number_gender(person.id_number):
+        if "gender" not in fields and person.gender == id_number_gender(person.id_number):
             person.gender = ""
     for name, value in fields.items():
         setattr(person, name, value)
@@ -289,7 +289,7 @@ def _record(membership, actor, field, old, new, reason="", effective_on=None):
     )
 
 
-def _branch_names(branches):
+def branch_names_text(branches):
     return "、".join(sorted(b.name for b in branches))
 
 
@@ -345,7 +345,7 @@ def membership_create(*, chamber, actor, kind, rank, enterprise=None, person=Non
     _record(membership, actor, ChangeField.CREATED, "", membership.status, reason, effective_on=joined_on)
     _record(membership, actor, ChangeField.RANK, "", rank.name, reason, effective_on=joined_on)
     if branches:
-        _record(membership, actor, ChangeField.BRANCHES, "", _branch_names(branches), reason, effective_on=joined_on)
+        _record(membership, actor, ChangeField.BRANCHES, "", branch_names_text(branches), reason, effective_on=joined_on)
     ensure_within_reach(access, membership)
     return membership
 
@@ -408,7 +408,7 @@ def membership_set_branches(*, membership, actor, branches, reason, effective_on
     ])
     Membership.objects.filter(pk=membership.pk).update(updated_at=timezone.now())
     getattr(membership, "_prefetched_objects_cache", {}).pop("branches", None)  # now stale
-    _record(membership, actor, ChangeField.BRANCHES, _branch_names(current), _branch_names(branches), reason, effective_on)
+    _record(membership, actor, ChangeField.BRANCHES, branch_names_text(current), branch_names_text(branches), reason, effective_on)
     ensure_within_reach(access, membership)
     return membership
 

@@ -67,10 +67,21 @@ class ImportKindSpec:
         JSON-able records of what it made or changed, for undo_rows."""
         raise NotImplementedError
 
-    def undo_rows(self, records, *, chamber, actor):
+    # Optional: `apply_rows(rows, context, *, actor)` applies many checked rows at once and
+    # returns one list of records per row (the members kind's bulk inserts). The pipeline
+    # calls it in a savepoint per chunk; on a ValidationError or database error it retries
+    # that chunk row by row with apply_row, so apply_rows must leave `context` unchanged
+    # unless it succeeds.
+    # Optional: `template_choices(chamber)` → {column key: [values]}, drop-down lists in the
+    # downloadable template.
+    # An options_form whose __init__ takes `chamber` is given it; the cleaned options are
+    # stored as JSON (model instances as their primary key) and handed to prepare.
+
+    def undo_rows(self, records, *, chamber, actor, batch=None):
         """Take back what apply_row did: `records` holds one list per imported row, in the
-        order they were imported. Raises ValidationError when it cannot (e.g. a member made
-        by the import has since been given an invoice), and then changes nothing."""
+        order they were imported; `batch` is the import being undone (for reasons that name
+        it). Raises ValidationError when it cannot (e.g. a member made by the import has
+        since been given an invoice), and then changes nothing."""
         raise NotImplementedError
 
     def column(self, key):

@@ -1,1 +1,0 @@
-"""Import kinds of the members app: members, officers, annual enterprise figures (see chamber/interchange/kinds.py)."""
