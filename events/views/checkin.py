@@ -1,22 +1,20 @@
 """The check-in page (a phone at the door: type or scan the code, add walk-ins), the
 attendance export (CSV for Excel, .xlsx) and the user's calendar feed page."""
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from chamber.access import EVENTS_MANAGE, EVENTS_VIEW, SELF_SERVICE
+from chamber.interchange.exporting import export_start
 from chamber.mixins import ChamberViewMixin
 
+from ..exports import ATTENDANCE_HEADERS
 from ..forms.events import CheckInForm, WalkInForm
-from ..models import CalendarToken, Registration, RegistrationStatus
+from ..models import CalendarToken, RegistrationStatus
 from ..selectors.events import registration_list
 from ..services.events import calendar_token_renew
 from ..services.registrations import registration_check_in, registration_create
@@ -77,70 +75,28 @@ class WalkInView(CheckInView):
         return self.render(event, CheckInForm(), form, status=400)
 
 
-# The columns, named as the registration's fields are (one translation for both).
-EXPORT_FIELDS = ("attendee_name", "membership", "attendee_mobile", "status", "is_walk_in", "registered_at",
-                 "checked_in_at", "code")
-
-
 def export_headers():
-    return [str(Registration._meta.get_field(name).verbose_name) for name in EXPORT_FIELDS]
+    """The attendance file's headers (events.exports.AttendanceExport)."""
+    return list(ATTENDANCE_HEADERS)
 
 
-class AttendanceExportView(EventMixin, TemplateView):
+class AttendanceExportView(EventMixin, View):
     """The attendance list: `?format=xlsx` or CSV (with a BOM so Excel reads the Chinese),
-    `?show=all` for every registration, else those checked in."""
+    `?show=all` for every registration, else those checked in. Made by the export framework,
+    so it is recorded in the export log like every export (and a very large one is
+    prepared in the background)."""
 
     def get(self, request, *args, **kwargs):
         event = self.get_event()
-        everyone = request.GET.get("show") == "all"
-        registrations = registration_list(event=event)
-        if not everyone:
-            registrations = registrations.filter(checked_in_at__isnull=False)
-        rows = [self.row(r) for r in registrations]
-        headers = export_headers()
-        name = "attendance-{}".format(event.pk)
-        if request.GET.get("format") == "xlsx":
-            return self.xlsx(event, headers, rows, name)
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="{}.csv"'.format(name)
-        return response
-
-    @staticmethod
-    def row(r):
-        def when(value):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-        # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-        def safe(text):
-            return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-        return [safe(r.attendee_name), safe(r.membership.name if r.membership else ""), r.attendee_mobile,
-                str(RegistrationStatus(r.status).label), _("Yes") if r.is_walk_in else "", when(r.registered_at),
-                when(r.checked_in_at), r.code]
-
-    @staticmethod
-    def xlsx(event, headers, rows, name):
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _("Attendance")
-        sheet.append([event.title])
-        sheet.append(headers)
-        for row in rows:
-            sheet.append([str(v) for v in row])
-        for column, width in zip("ABCDEFGH", (14, 30, 14, 10, 8, 18, 18, 14)):
-            sheet.column_dimensions[column].width = width
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(out.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = 'attachment; filename="{}.xlsx"'.format(name)
+        params = request.GET.copy()
+        params["event"] = str(event.pk)
+        record, response = export_start(chamber=self.chamber, actor=request.user, access=self.access,
+                                        kind="attendance", params=params,
+                                        file_format="xlsx" if request.GET.get("format") == "xlsx" else "csv")
+        if response is None:
+            messages.info(request, _("“{title}” is being prepared in the background. Download it here when it is "
+                                     "ready.").format(title=record.title))
+            return redirect("exports:log", chamber=self.chamber.slug)
         return response
 
 

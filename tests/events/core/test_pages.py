@@ -131,12 +131,13 @@ def test_entry_pass_qr_and_exports(client_as, chamber, event, admin_user, member
     assert reg.code in entry and "<svg" in entry and people[0].name in entry and event.place in entry
     assert client_as(outsider).get(url(event, "registrations/{}/pass/".format(reg.pk))).status_code == 404
     response = client.get(url(event, "attendance/") + "?show=all")
-    assert response.content.startswith("\ufeff".encode("utf-8"))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = response.getvalue()  # streamed (StreamingHttpResponse)
+    assert content.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == export_headers() and "会员" in rows[0]  # Chinese headers (the member column)
     assert len(rows) == 3 and rows[2][0].startswith("'=")
     xlsx = client.get(url(event, "attendance/") + "?format=xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     values = list(sheet.values)
     assert values[0][0] == event.title and list(values[1]) == export_headers()
     assert len(values) == 3  # the title, the headers and the walk-in (the only one checked in)
