@@ -19,7 +19,9 @@ from .access import (
     FEDERATION_VIEW,
     MEMBERS_CHANGE,
     MEMBERS_VIEW,
+    MONEY_RECORD,
     MONEY_VIEW,
+    OFFICERS_CHANGE,
     OFFICERS_VIEW,
     REMINDERS_MANAGE,
     REQUESTS_VIEW,
@@ -31,8 +33,15 @@ from .access import (
 class MenuEntry:
     label: str
     url_name: str
-    capability: str
+    capability: object  # a capability, or a tuple of them: any one opens the page
     icon: str
+    whole_chamber: bool = False  # the capability must hold at the chamber root, not a branch
+
+    def opens_for(self, access):
+        capabilities = self.capability if isinstance(self.capability, tuple) else (self.capability,)
+        if self.whole_chamber:
+            return any(access.covers(capability, None) for capability in capabilities)
+        return any(access.has(capability) for capability in capabilities)
 
 
 MENU = (
@@ -51,6 +60,10 @@ MENU = (
     MenuEntry(_("Ratings register"), "evaluations:ratings", EVALUATIONS_VIEW, "stars"),
     MenuEntry(_("Rubrics"), "evaluations:schemes", EVALUATIONS_MANAGE, "list-check"),
     MenuEntry(_("Reminders"), "reminders:deliveries", REMINDERS_MANAGE, "bell"),
+    # The import kinds' capabilities (chamber.interchange.importing.importable_kinds).
+    MenuEntry(_("Imports"), "imports:list", (MEMBERS_CHANGE, OFFICERS_CHANGE, MONEY_RECORD), "upload",
+              whole_chamber=True),
+    MenuEntry(_("Exports"), "exports:log", MEMBERS_VIEW, "download"),
     MenuEntry(_("My reviews"), "evaluations:reviews", EVALUATIONS_REVIEW, "clipboard-check"),
     MenuEntry(_("Our evaluations"), "evaluations:mine", EVALUATIONS_APPLY, "trophy"),
     MenuEntry(_("My enterprise"), "members:portal", SELF_SERVICE, "briefcase"),
@@ -73,7 +86,7 @@ def menu_for(request):
     access = request.access
     links = []
     for entry in MENU:
-        if not access.has(entry.capability):
+        if not entry.opens_for(access):
             continue
         links.append((entry, reverse(entry.url_name, kwargs={"chamber": chamber.slug})))
     # The entry whose URL is the longest prefix of this page is the active one: the

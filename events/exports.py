@@ -9,26 +9,8 @@ from chamber.access import EVENTS_VIEW, REQUESTS_VIEW
 from chamber.interchange.exporting import ExportColumn, ExportKindSpec, export_kind
 
 from .models import Event, EventKind, EventStatus, RegistrationStatus, RequestCategory, RequestStatus
-from .selectors.events import branch_choices, event_detail, event_list, registration_list
+from .selectors.events import branch_choices, event_detail, event_list, event_list_filters, query_int, registration_list
 from .selectors.requests import BOARD_TABS, _overdue_q, request_list
-
-
-def _int(value):
-    value = str(value or "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
-def event_list_filters(get, branches):
-    """The events list's filters from its query string, as EventListView reads them."""
-    year, month = _int(get.get("year")), _int(get.get("month"))
-    year = year if year and 1900 < year < 3000 else None
-    month = month if month and 1 <= month <= 12 else None
-    branch_id = str(get.get("branch") or "")
-    branch = next((b for b in branches if str(b.pk) == branch_id), None) if branch_id.isdigit() else None
-    kind = get.get("kind") if get.get("kind") in EventKind.values else ""
-    status = get.get("status") if get.get("status") in EventStatus.values else ""
-    return {"kind": kind, "status": status, "year": year, "month": month, "branch": branch,
-            "q": str(get.get("q") or "")[:100]}
 
 
 @export_kind
@@ -79,7 +61,7 @@ class AttendanceExport(ExportKindSpec):
 
     def prepare(self, job):
         try:
-            event = event_detail(chamber=job.chamber, access=job.access, pk=_int(job.get("event")))
+            event = event_detail(chamber=job.chamber, access=job.access, pk=query_int(job.get("event")))
         except Event.DoesNotExist:
             raise Http404 from None
         everyone = job.get("show") == "all"
@@ -119,7 +101,7 @@ class RequestExport(ExportKindSpec):
         category = job.get("category") if job.get("category") in RequestCategory.values else None
         today = timezone.localdate()
         rows = request_list(chamber=job.chamber, access=job.access, status=None if tab == "all" else tab,
-                            category=category, assignee=_int(job.get("assignee")), overdue=job.get("overdue") == "1",
+                            category=category, assignee=query_int(job.get("assignee")), overdue=job.get("overdue") == "1",
                             search=str(job.get("q") or "").strip()[:100] or None)
         # The board's order (events.selectors.requests.request_board).
         status_rank = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(RequestStatus.values)),

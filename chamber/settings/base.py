@@ -137,6 +137,9 @@ CELERY_BEAT_SCHEDULE = {
     # event or campaign is picked up the same day), and send what is due (every minute).
     "reminders-scan": {"task": "chamber.reminders.tasks.reminders_scan_all", "schedule": crontab(minute=5)},
     "reminders-dispatch": {"task": "chamber.reminders.tasks.reminders_dispatch", "schedule": 60.0},
+    # Background export files are personal data: deleted after EXPORT_KEEP_DAYS (the log stays).
+    "exports-cleanup": {"task": "chamber.interchange.export_tasks.exports_cleanup",
+                        "schedule": crontab(hour=3, minute=40)},
 }
 
 # --- Auth

@@ -13,6 +13,7 @@ from ..models import (
     Event,
     EventAttachment,
     EventInvitation,
+    EventKind,
     EventStatus,
     Registration,
     RegistrationStatus,
@@ -214,3 +215,22 @@ def _has_officer(membership):
 def calendar_events_for_chamber(*, chamber, access):
     """A chamber's events for its calendar feed: what the reader may see, no drafts."""
     return event_visible(chamber=chamber, access=access).exclude(status=EventStatus.DRAFT).order_by("starts_at", "pk")
+
+
+def query_int(value):
+    """A whole number from a query string, or None."""
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def event_list_filters(get, branches):
+    """The events list's filters from its query string (the page and its export read them alike)."""
+    year, month = query_int(get.get("year")), query_int(get.get("month"))
+    year = year if year and 1900 < year < 3000 else None
+    month = month if month and 1 <= month <= 12 else None
+    branch_id = str(get.get("branch") or "")
+    branch = next((b for b in branches if str(b.pk) == branch_id), None) if branch_id.isdigit() else None
+    kind = get.get("kind") if get.get("kind") in EventKind.values else ""
+    status = get.get("status") if get.get("status") in EventStatus.values else ""
+    return {"kind": kind, "status": status, "year": year, "month": month, "branch": branch,
+            "q": str(get.get("q") or "")[:100]}

@@ -24,6 +24,7 @@ from ..selectors.events import (
     branch_choices,
     event_detail,
     event_list,
+    event_list_filters,
     event_page_rows,
     invitation_list,
     registration_list,
@@ -84,25 +85,15 @@ class EventListView(EventMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         get = self.request.GET
-        year = get.get("year", "")
-        month = get.get("month", "")
-        year = int(year) if year.isdigit() and 1900 < int(year) < 3000 else None
-        month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
         branches = branch_choices(chamber=self.chamber, access=self.access, capability=EVENTS_VIEW)
-        branch_id = get.get("branch", "")
-        branch = next((b for b in branches if str(b.pk) == branch_id), None) if branch_id.isdigit() else None
-        kind = get.get("kind", "") if get.get("kind", "") in EventKind.values else ""
-        state = get.get("status", "") if get.get("status", "") in EventStatus.values else ""
-        q = get.get("q", "")[:100]
-        events = event_list(chamber=self.chamber, access=self.access, kind=kind, status=state, year=year,
-                            month=month, branch=branch, q=q, counts=False)
+        filters = event_list_filters(get, branches)
+        events = event_list(chamber=self.chamber, access=self.access, counts=False, **filters)
         paginator = IdsFirstPaginator(events, self.paginate_by,
                                       load_page=lambda ids: event_page_rows(chamber_id=self.chamber.pk, ids=ids))
         page = paginator.get_page(get.get("page"))
         return super().get_context_data(
             page_obj=page, events=page.object_list, kinds=EventKind.choices, statuses=EventStatus.choices,
-            branches=branches, filters={"kind": kind, "status": state, "year": year, "month": month,
-                                        "branch": branch.pk if branch else None, "q": q},
+            branches=branches, filters={**filters, "branch": filters["branch"].pk if filters["branch"] else None},
             months=range(1, 13), can_create=self.access.has(EVENTS_MANAGE), **kwargs)
 
 
