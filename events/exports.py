@@ -101,7 +101,8 @@ class RequestExport(ExportKindSpec):
         category = job.get("category") if job.get("category") in RequestCategory.values else None
         today = timezone.localdate()
         rows = request_list(chamber=job.chamber, access=job.access, status=None if tab == "all" else tab,
-                            category=category, assignee=query_int(job.get("assignee")), overdue=job.get("overdue") == "1",
+                            category=category, assignee=query_int(job.get("assignee")),
+                            overdue=job.get("overdue") == "1",
                             search=str(job.get("q") or "").strip()[:100] or None)
         # The board's order (events.selectors.requests.request_board).
         status_rank = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(RequestStatus.values)),
