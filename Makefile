@@ -33,7 +33,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make run               install, prepare and start the product on http://$(HOST):$(PORT)"
 	@echo "make test              install and run the whole test suite (plus migrations-check)"
-	@echo "make bench             roster and evaluations benchmarks (DATABASE_URL defaults to chamber_bench)"
+	@echo "make bench             the benchmarks: roster, evaluations, money, events, reminders, import, export"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make demo              seed_demo again: reset demo passwords, print a new API key"
 	@echo "Variables: VENV=$(VENV) DATABASE_URL REDIS_URL DEMO_PASSWORD PYTEST_ARGS HOST PORT"
@@ -205,6 +205,8 @@ bench: migrate
 	$(MANAGE) bench_money
 	$(MANAGE) bench_events
 	$(MANAGE) bench_reminders
+	$(MANAGE) bench_import
+	$(MANAGE) bench_export
 
 clean:
 	rm -rf staticfiles .pytest_cache
