@@ -6,10 +6,15 @@ Nothing is written to the roster before the user has seen the preview. Checking 
 only the batch's ImportRow rows; committing re-checks each row against the data as it is
 then (the preview may be old) and applies it inside one transaction. Files with more than
 IMPORT_BACKGROUND_ROWS rows are checked and imported by a worker (import_tasks.py) while
-the page polls the progress.
+the page polls the progress. The upload request reads the file anyway (to refuse a bad one
+at once); when the check comes later (a worker, or after the columns are matched) the rows
+it read are kept next to the file as gzip'd JSON, so the workbook is not parsed twice.
 """
+import gzip
 import inspect
+import json
 import logging
+import zlib
 import re
 import unicodedata
 
@@ -26,13 +31,14 @@ from chamber.audit import audit_record
 
 from .kinds import ROW, RowResult, import_kind_spec, import_kinds
 from .models import ImportBatch, ImportKind, ImportMode, ImportRow, ImportRowStatus, ImportStatus
-from .reading import read_bytes, upload_bytes
+from .reading import Sheet, read_bytes, upload_bytes
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_STEP = 200  # rows between two progress updates while checking
 APPLY_CHUNK = 500  # rows applied between two progress updates (and per apply_rows call)
 _CREATE_BATCH = 1000
+_KEPT_ROWS = ".rows.json.gz"  # the rows as read, next to the stored file, until checked
 # Markers people put on required headers: "名称*", "*名称", "名称（必填）".
 _MARKERS = re.compile(r"^\*+|(\*|\(必填\)|\(选填\)|\(可选\))+$")
 
@@ -144,6 +150,8 @@ def import_upload(*, chamber, actor, access, kind, file, options=None):
             status=ImportStatus.MAPPING if unassigned or missing else ImportStatus.CHECKING,
         )
         batch.file.save("upload", ContentFile(content), save=False)
+        if batch.status == ImportStatus.MAPPING or batch.total_rows > settings.IMPORT_BACKGROUND_ROWS:
+            _keep_rows(batch, sheet)
         batch.save()
         audit_record(chamber=chamber, actor=actor, action="import_upload", target=batch,
                      changes={"kind": kind, "file": batch.original_name, "rows": batch.total_rows})
@@ -200,7 +208,49 @@ def _load(batch_id):
         return ImportBatch.objects.select_related("chamber").get(pk=batch_id)
 
 
+def _keep_rows(batch, sheet):
+    """Keep the rows the upload read for the check that comes later; without them (a
+    full disk) the check reads the file again."""
+    payload = json.dumps({"headers": sheet.headers, "rows": sheet.rows}, ensure_ascii=False,
+                         separators=(",", ":")).encode()
+    name = batch.file.name + _KEPT_ROWS
+    try:
+        saved = batch.file.storage.save(name, ContentFile(gzip.compress(payload, compresslevel=1)))
+    except OSError:
+        logger.warning("import: could not keep the rows of %s", batch.file.name, exc_info=True)
+        return
+    if saved != name:  # never expected: the stored file's name is unique
+        batch.file.storage.delete(saved)
+
+
+def _kept_rows(batch):
+    """The rows kept at upload as a Sheet, or None when they are missing or unreadable."""
+    try:
+        with batch.file.storage.open(batch.file.name + _KEPT_ROWS, "rb") as kept:
+            data = json.loads(gzip.decompress(kept.read()))
+        headers = data["headers"]
+        rows = [(number, cells) for number, cells in data["rows"]]
+    except (OSError, EOFError, ValueError, TypeError, KeyError, zlib.error):
+        return None
+    if headers != batch.headers or not all(
+            isinstance(number, int) and isinstance(cells, list) and all(isinstance(c, str) for c in cells)
+            for number, cells in rows):
+        return None
+    return Sheet(file_format=batch.file_format, encoding=batch.encoding, headers=headers, rows=rows)
+
+
+def _drop_kept_rows(batch):
+    if batch.file.name:
+        try:
+            batch.file.storage.delete(batch.file.name + _KEPT_ROWS)
+        except OSError:  # a leftover file is harmless: nothing reads it once the rows are checked
+            logger.warning("import: could not delete the kept rows of %s", batch.file.name, exc_info=True)
+
+
 def _read_stored(batch):
+    sheet = _kept_rows(batch)
+    if sheet is not None:
+        return sheet
     with batch.file.open("rb") as stored:
         return read_bytes(stored.read())
 
@@ -267,6 +317,7 @@ def _check(batch, sheet=None):
             progress_done=len(rows),
             error_rows=sum(1 for r in rows if r.status == ImportRowStatus.ERROR),
             warning_rows=sum(1 for r in rows if r.status == ImportRowStatus.WARNING))
+    _drop_kept_rows(batch)  # the rows are in ImportRow now
 
 
 def _mark_repeats(spec, checked):
@@ -497,9 +548,7 @@ def import_discard(*, batch, actor, access):
         ImportRow.objects.filter(batch=batch).delete()
         audit_record(chamber=batch.chamber, actor=actor, action="import_discard", target=batch,
                      changes={"kind": batch.kind, "file": batch.original_name})
-        name = batch.file.name
-        if name:
-            storage = batch.file.storage
-            transaction.on_commit(lambda: storage.delete(name))
+        if batch.file.name:
+            transaction.on_commit(lambda: (batch.file.storage.delete(batch.file.name), _drop_kept_rows(batch)))
     batch.refresh_from_db()
     return batch

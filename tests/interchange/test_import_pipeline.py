@@ -1,5 +1,7 @@
 """The import services: upload → (mapping) → check → commit (all / valid) → undo, with a
 test-only kind that makes branches (tests/interchange/import_fixtures.py)."""
+import gzip
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -367,3 +369,53 @@ def go_kind(chamber, user, kind, rows):
     with scope(chamber=chamber):
         return import_upload(chamber=chamber, actor=user, access=access_of(chamber, user), kind=kind,
                              file=upload(xlsx_bytes(rows)))
+
+
+def _kept(private_media, batch):
+    return private_media / (batch.file.name + importing._KEPT_ROWS)
+
+
+def test_worker_checks_the_rows_the_upload_read(test_kind, chamber, admin_user, settings, monkeypatch,
+                                                 private_media, django_capture_on_commit_callbacks):
+    """The upload reads the file (to refuse a bad one at once) and keeps the rows; the
+    worker checks those rather than parsing the workbook again, then drops them."""
+    settings.IMPORT_BACKGROUND_ROWS = 10
+    rows = [HEADER] + [["分会{}".format(i), "C{}".format(i), "", ""] for i in range(23)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        batch = go(chamber, admin_user, rows)
+    assert _kept(private_media, batch).exists()
+
+    def read_again(_data):
+        raise AssertionError("the worker parsed the file again")
+
+    monkeypatch.setattr(importing, "read_bytes", read_again)
+    callbacks[0]()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.CHECKED and batch.total_rows == 23
+    assert rows_of(batch)[24].values["name"] == "分会22"
+    assert not _kept(private_media, batch).exists()
+
+
+@pytest.mark.parametrize("spoil", [lambda path: path.unlink(), lambda path: path.write_bytes(b"\x1f\x8b garbage"),
+                                   lambda path: path.write_bytes(gzip.compress(b'{"rows": 1}'))],
+                         ids=["missing", "not-gzip", "wrong-shape"])
+def test_worker_reads_the_file_when_the_kept_rows_are_unusable(spoil, test_kind, chamber, admin_user, settings,
+                                                               private_media, django_capture_on_commit_callbacks):
+    settings.IMPORT_BACKGROUND_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        batch = go(chamber, admin_user, CLEAN)
+    spoil(_kept(private_media, batch))
+    callbacks[0]()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.CHECKED and rows_of(batch)[3].values["name"] == "镜头分会"
+
+
+def test_rows_are_kept_for_the_mapping_step_and_go_with_a_discard(test_kind, chamber, admin_user, private_media,
+                                                                  django_capture_on_commit_callbacks):
+    small = go(chamber, admin_user, CLEAN)  # checked in the request: nothing kept
+    assert small.status == ImportStatus.CHECKED and not _kept(private_media, small).exists()
+    batch = go(chamber, admin_user, [["单位", "编码"], ["光学分会", "OPT"]])
+    assert batch.status == ImportStatus.MAPPING and _kept(private_media, batch).exists()
+    with scope(chamber=chamber), django_capture_on_commit_callbacks(execute=True):
+        import_discard(batch=batch, actor=admin_user, access=access_of(chamber, admin_user))
+    assert not _kept(private_media, batch).exists() and not (private_media / batch.file.name).exists()
