@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from chamber.access import MONEY_RECORD
 from chamber.forms import StyledForm
-from chamber.interchange.kinds import ROW, Column, ImportKindSpec, RowResult, import_kind
+from chamber.interchange.kinds import ROW, Column, ImportKindSpec, import_kind
 from chamber.interchange.models import ImportKind
 from chamber.ledger import MAX_AMOUNT
 from chamber.models import EntryKind, PaymentMethod
@@ -21,7 +21,6 @@ from members.imports.common import (
     cell_number,
     find_branch,
     row_errors,
-    row_failed,
     text,
     too_long,
     word,
@@ -117,7 +116,7 @@ class DonationsImport(ImportKindSpec):
         return {"chamber": chamber, "programme": programme, "members": members, "officers": officers,
                 "branches": branch_lookup(chamber)}
 
-    def _read(self, values, context, result):
+    def read_row(self, values, context, result):
         row = {"membership_id": None, "branch": None, "person_id": None}
         programme = context["programme"]
         if programme is None or programme.is_closed:
@@ -217,14 +216,8 @@ class DonationsImport(ImportKindSpec):
         row["received"] = {"amount": received, "on": received_on or row["pledged_on"], "method": method,
                            "reference": text(values, "reference")}
 
-    def check_row(self, values, context, result):
-        self._read(values, context, result)
-
     def apply_row(self, values, context, *, actor):
-        result = RowResult()
-        row = self._read(values, context, result)
-        if result.errors:
-            raise row_failed(result)
+        row = self.checked_row(values, context)
         chamber = context["chamber"]
         membership = Membership.objects.get(chamber=chamber, pk=row["membership_id"]) if row["membership_id"] else None
         person = Person.objects.get(chamber=chamber, pk=row["person_id"]) if row["person_id"] else None

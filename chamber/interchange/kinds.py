@@ -7,6 +7,8 @@ checked row inside the commit's transaction, and takes applied rows back on undo
 import importlib
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+
 # The modules that register import kinds with @import_kind (imported on first use).
 IMPORT_KIND_MODULES = ("members.imports", "charity.imports")
 ROW = "__row__"  # the key of a message about the whole row rather than one cell
@@ -57,10 +59,24 @@ class ImportKindSpec:
         in the chamber ...): the `context` handed to the other methods."""
         return {}
 
-    def check_row(self, values, context, result):
-        """Check one row's values ({column key: text}) and put messages in `result`.
-        Writes nothing."""
+    def read_row(self, values, context, result):
+        """Read one row's values ({column key: text}) into what apply_row needs, putting
+        every problem in `result`. Writes nothing. Checking and applying share it, so the
+        row applied is the row checked, read again against the data as it is then."""
         raise NotImplementedError
+
+    def check_row(self, values, context, result):
+        """Check one row and put messages in `result`. Writes nothing."""
+        self.read_row(values, context, result)
+
+    def checked_row(self, values, context):
+        """The row as read_row reads it, or a ValidationError with its messages when it no
+        longer passes (the data changed since the preview)."""
+        result = RowResult()
+        row = self.read_row(values, context, result)
+        if result.errors:
+            raise ValidationError({key: messages for key, messages in result.errors.items()})
+        return row
 
     def apply_row(self, values, context, *, actor):
         """Save one row that passed the check, through the app's services. Returns a list of

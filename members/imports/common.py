@@ -145,11 +145,6 @@ def row_errors(exc, field_columns):
     return ValidationError(errors)
 
 
-def row_failed(result):
-    """The ValidationError apply_row raises for a row that no longer passes its check."""
-    return ValidationError({key: messages for key, messages in result.errors.items()})
-
-
 # --- Undo ------------------------------------------------------------------------------------
 
 def _owner_of(obj, model, owners):

@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chamber.access import MEMBERS_CHANGE
-from chamber.interchange.kinds import ROW, Column, ImportKindSpec, RowResult, import_kind
+from chamber.interchange.kinds import ROW, Column, ImportKindSpec, import_kind
 from chamber.interchange.models import ImportKind
 from chamber.validators import normalize_uscc
 
 from ..models import AnnualFigures, Enterprise, Membership
 from ..services import annual_figures_set
-from .common import cell_normalised, cell_number, row_errors, row_failed, text
+from .common import cell_normalised, cell_number, row_errors, text
 
 FIGURES = ("revenue", "tax_paid", "employees")
 FIELD_COLUMNS = {name: name for name in FIGURES}
@@ -64,7 +64,7 @@ class AnnualFiguresImport(ImportKindSpec):
             "seen": set(),  # (enterprise, year) of the rows checked so far: one row each per file
         }
 
-    def _read(self, values, context, result):
+    def read_row(self, values, context, result):
         row = {"enterprise_id": None}
         uscc = cell_normalised(values, "uscc", result, normalize_uscc)
         number = text(values, "member_number")
@@ -96,7 +96,7 @@ class AnnualFiguresImport(ImportKindSpec):
         return row
 
     def check_row(self, values, context, result):
-        row = self._read(values, context, result)
+        row = self.read_row(values, context, result)
         key = (row["enterprise_id"], row["year"])
         if row["enterprise_id"] and row["year"]:
             if key in context["seen"]:
@@ -112,10 +112,7 @@ class AnnualFiguresImport(ImportKindSpec):
                     row["year"], "，".join(changes)))
 
     def apply_row(self, values, context, *, actor):
-        result = RowResult()
-        row = self._read(values, context, result)
-        if result.errors:
-            raise row_failed(result)
+        row = self.checked_row(values, context)
         uscc, name = context["enterprises"][row["enterprise_id"]]
         # Built from the loaded values: the service needs its pk, chamber and name only.
         enterprise = Enterprise(pk=row["enterprise_id"], chamber=context["chamber"], uscc=uscc, name=name)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chamber.access import MEMBERS_CHANGE
-from chamber.interchange.kinds import Column, ImportKindSpec, RowResult, import_kind
+from chamber.interchange.kinds import Column, ImportKindSpec, import_kind
 from chamber.interchange.models import ImportKind
 from chamber.validators import normalize_id_number, normalize_industry_code, normalize_mobile, normalize_uscc
 
@@ -36,7 +36,6 @@ from .common import (
     delete_made,
     find_branches,
     row_errors,
-    row_failed,
     text,
     too_long,
     word,
@@ -131,7 +130,7 @@ class MembersImport(ImportKindSpec):
 
     # --- Checking ------------------------------------------------------------------------
 
-    def _read(self, values, context, result):
+    def read_row(self, values, context, result):
         """The row's values as the services take them; problems go into `result`."""
         row = {}
         kind_text = text(values, "kind")
@@ -232,16 +231,10 @@ class MembersImport(ImportKindSpec):
         row["person_id"], row["holder_name"] = known
         result.warn("id_number", _("A person with this ID number is already on record ({}): the import will use the existing person record.").format(known[1]))
 
-    def check_row(self, values, context, result):
-        self._read(values, context, result)
-
     # --- Importing -----------------------------------------------------------------------
 
     def apply_row(self, values, context, *, actor):
-        result = RowResult()
-        row = self._read(values, context, result)
-        if result.errors:
-            raise row_failed(result)
+        row = self.checked_row(values, context)
         chamber = context["chamber"]
         membership_fields = {"rank": row["rank"], "branches": row["branches"], "member_number": row["member_number"],
                              "joined_on": row["joined_on"], "status": row["status"],
@@ -270,10 +263,7 @@ class MembersImport(ImportKindSpec):
         (the caller then applies the rows one by one to find the culprit)."""
         parsed, taken = [], set()
         for values in rows:
-            result = RowResult()
-            row = self._read(values, context, result)
-            if result.errors:
-                raise row_failed(result)
+            row = self.checked_row(values, context)
             keys = {("uscc", row["uscc"]), ("id", row["id_number"]), ("number", row["member_number"])}
             keys = {key for key in keys if key[1]}
             if keys & taken:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chamber.access import OFFICERS_CHANGE
-from chamber.interchange.kinds import Column, ImportKindSpec, RowResult, import_kind
+from chamber.interchange.kinds import Column, ImportKindSpec, import_kind
 from chamber.interchange.models import ImportKind
 from chamber.validators import normalize_id_number, normalize_mobile, normalize_uscc
 
@@ -19,7 +19,6 @@ from .common import (
     delete_made,
     find_branch,
     row_errors,
-    row_failed,
     text,
     too_long,
     word,
@@ -101,7 +100,7 @@ class OfficersImport(ImportKindSpec):
                 "term_id", "person_id", "post", "branch_id")),
         }
 
-    def _read(self, values, context, result):
+    def read_row(self, values, context, result):
         row = {}
         term_text = text(values, "term")
         row["term"] = context["terms_by_name"].get(term_text) or context["terms_by_ordinal"].get(_term_ordinal(term_text))
@@ -187,14 +186,8 @@ class OfficersImport(ImportKindSpec):
         if row["ends_on"] and row["ends_on"] < (row["starts_on"] or term.starts_on):
             result.error("ends_on", _("A post must end after it starts."))
 
-    def check_row(self, values, context, result):
-        self._read(values, context, result)
-
     def apply_row(self, values, context, *, actor):
-        result = RowResult()
-        row = self._read(values, context, result)
-        if result.errors:
-            raise row_failed(result)
+        row = self.checked_row(values, context)
         chamber = context["chamber"]
         records = []
         try:
