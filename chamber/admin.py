@@ -11,6 +11,7 @@ from django_scopes import scope
 
 from .audit import audit_record
 from .models import ApiKey, AuditEntry, Chamber, IdempotencyKey, NumberSeries, Role, UserPreference
+from .documents.models import Certificate, CertificateTemplate, DocumentBatch
 from .interchange.models import ExportRecord, ImportBatch, ImportRow
 from .reminders.models import Delivery, ReminderPreference, ReminderSettings
 from .services import api_key_revoke
@@ -193,3 +194,29 @@ class ExportRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("title", "created_by__username")
     list_select_related = ("chamber", "created_by")
     exclude = ("file",)
+
+
+@admin.register(CertificateTemplate)
+class CertificateTemplateAdmin(TenantAdmin):
+    list_display = ("chamber", "kind", "title", "orientation", "updated_at")
+    list_filter = ("kind",)
+    list_select_related = ("chamber",)
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Issued and revoked in the app (numbers, codes and revocations have their rules)."""
+
+    list_display = ("number", "chamber", "kind", "holder_name", "title", "issued_on", "valid_until", "revoked_at")
+    list_filter = ("kind",)
+    search_fields = ("number", "holder_name", "title")
+    list_select_related = ("chamber",)
+    exclude = ("pdf",)
+
+
+@admin.register(DocumentBatch)
+class DocumentBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "chamber", "title", "status", "done", "total")
+    list_filter = ("status",)
+    list_select_related = ("chamber",)
+    exclude = ("zip_file",)

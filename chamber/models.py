@@ -384,3 +384,5 @@ class LedgerEntry(TenantModel):
 from .reminders.models import *  # noqa: E402,F401,F403
 # So do the import batches and the export log (chamber/interchange/).
 from .interchange.models import *  # noqa: E402,F401,F403
+# And the certificates and document batches (chamber/documents/).
+from .documents.models import *  # noqa: E402,F401,F403

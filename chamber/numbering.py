@@ -15,6 +15,7 @@ SERIES_PREFIXES = {
     "dues_invoice": "HF",  # 会费
     "dues_receipt": "SJ",  # 收据
     "donation_receipt": "JZ",  # 捐赠
+    "certificate": "ZS",  # 证书
 }
 
 

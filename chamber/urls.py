@@ -15,6 +15,7 @@ tenant_patterns = [
     path("reminders/", include("chamber.reminders.tenant_urls")),
     path("imports/", include("chamber.interchange.import_urls")),
     path("exports/", include("chamber.interchange.export_urls")),
+    path("certificates/", include("chamber.documents.tenant_urls")),
 ]
 
 urlpatterns = [
@@ -30,5 +31,7 @@ urlpatterns = [
     path("public/<slug:chamber>/charity/", include("charity.public_urls")),
     # Calendar feeds: calendar apps fetch them with a per-user token instead of a session.
     path("calendar/", include("events.calendar_urls")),
+    # A certificate's QR code opens its public verification page (genuine / expired / revoked).
+    path("verify/", include("chamber.documents.public_urls")),
     path("api/v1/", include("chamber.api.urls")),
 ]

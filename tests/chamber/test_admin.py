@@ -174,6 +174,13 @@ def event_rows(chamber, member, admin_user):
         ExportRecord.objects.create(chamber=chamber, kind="members", title="会员名册", file_format="xlsx",
                                     row_count=1, created_by=admin_user)
         MembershipRemoval.objects.create(chamber=chamber, membership_id=999, name="已删除企业")
+        from chamber.documents.models import Certificate, CertificateTemplate, DocumentBatch
+
+        CertificateTemplate.objects.create(chamber=chamber, kind="membership", title="会员证书",
+                                           wording="兹证明{holder}为本会会员。")
+        certificate = Certificate.objects.create(chamber=chamber, kind="membership", number="ZS-2026-00001",
+                                                 holder_name="光电企业", title="会员单位", issuer_name="商会")
+        DocumentBatch.objects.create(chamber=chamber, title="会员证书", total=1).certificates.add(certificate)
     return event
 
 

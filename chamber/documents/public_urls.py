@@ -1,0 +1,4 @@
+"""Placeholder: filled in by the certificates work."""
+app_name = "verify"
+
+urlpatterns = []
