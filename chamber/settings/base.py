@@ -185,6 +185,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Evidence and other private uploads: outside MEDIA_ROOT, never served by URL.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# The address printed documents point to: a certificate's QR code opens
+# <DOCUMENTS_BASE_URL>/verify/<code>/, so it must be the address people reach the site at.
+DOCUMENTS_BASE_URL = env_str("DOCUMENTS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
