@@ -7,7 +7,7 @@ PAGES = ["dashboard/", "members/", "members/{member}/", "members/{member}/edit/"
          "branches/", "members/officers/", "members/approvals/", "members/dues/", "members/dues/invoices/",
          "charity/", "charity/totals/", "events/", "events/new/", "events/requests/", "events/visits/",
          "events/outcomes/", "events/calendar/", "reminders/", "reminders/settings/", "/inbox/",
-         "/inbox/preferences/"]
+         "/inbox/preferences/", "imports/", "imports/members/upload/", "exports/"]
 
 
 @pytest.fixture
