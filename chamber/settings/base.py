@@ -272,5 +272,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
+        # WeasyPrint logs seven "Step N" lines per document at INFO: noise in a batch of 500.
+        "weasyprint.progress": {"handlers": [], "level": "WARNING"},
     },
 }
