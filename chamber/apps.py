@@ -8,3 +8,4 @@ class ChamberConfig(AppConfig):
 
     def ready(self):
         from . import preferences  # noqa: F401  (connects the log-in signal)
+        from .documents import signals  # noqa: F401  (drops cached certificate PDFs when their sources change)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import (
     BRANCHES_VIEW,
+    CERTIFICATES_MANAGE,
     EVALUATIONS_APPLY,
     EVALUATIONS_MANAGE,
     EVALUATIONS_REVIEW,
@@ -64,6 +65,9 @@ MENU = (
     MenuEntry(_("Imports"), "imports:list", (MEMBERS_CHANGE, OFFICERS_CHANGE, MONEY_RECORD), "upload",
               whole_chamber=True),
     MenuEntry(_("Exports"), "exports:log", MEMBERS_VIEW, "download"),
+    MenuEntry(_("Certificates"), "certificates:list", MEMBERS_VIEW, "patch-check", whole_chamber=True),
+    MenuEntry(_("Certificate batches"), "document_batches:list", CERTIFICATES_MANAGE, "printer",
+              whole_chamber=True),
     MenuEntry(_("My reviews"), "evaluations:reviews", EVALUATIONS_REVIEW, "clipboard-check"),
     MenuEntry(_("Our evaluations"), "evaluations:mine", EVALUATIONS_APPLY, "trophy"),
     MenuEntry(_("My enterprise"), "members:portal", SELF_SERVICE, "briefcase"),

@@ -55,3 +55,6 @@ from .reminders.tasks import (  # noqa: E402,F401
 
 # Imports and exports run their large files here too.
 from .interchange.tasks import *  # noqa: E402,F401,F403
+
+# Certificates and document batches are rendered here (WeasyPrint).
+from .documents.tasks import *  # noqa: E402,F401,F403

@@ -16,6 +16,7 @@ tenant_patterns = [
     path("imports/", include("chamber.interchange.import_urls")),
     path("exports/", include("chamber.interchange.export_urls")),
     path("certificates/", include("chamber.documents.tenant_urls")),
+    path("documents/", include("chamber.documents.batch_urls")),
 ]
 
 urlpatterns = [

@@ -223,6 +223,9 @@ def rating_revoke(*, rating, actor, reason):
     rating.status, rating.revoked_reason = RatingStatus.REVOKED, reason[:500]
     audit_record(chamber=rating.chamber, actor=actor, action="revoke", target=rating,
                  changes={"status": [RatingStatus.ACTIVE, RatingStatus.REVOKED]}, reason=reason)
+    from chamber.documents.services import certificates_revoke_for_rating
+
+    certificates_revoke_for_rating(rating=rating, actor=actor, reason=reason)
     return rating
 
 
