@@ -207,6 +207,7 @@ bench: migrate
 	$(MANAGE) bench_reminders
 	$(MANAGE) bench_import
 	$(MANAGE) bench_export
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(MANAGE) bench_certificates
 
 clean:
 	rm -rf staticfiles .pytest_cache
