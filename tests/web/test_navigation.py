@@ -139,3 +139,11 @@ def test_only_the_closest_menu_entry_is_active(client_as, chamber, admin_user):
     current = [line for line in html.splitlines() if 'aria-current="page"' in line and "nav-link" in line]
     assert any(f'href="{schemes}"' in line for line in current), current
     assert not any(f'href="{campaigns}"' in line for line in current), current
+
+
+def test_whole_chamber_pages_stay_out_of_a_branch_secretarys_menu(client_as, chamber, secretary, branch_secretary):
+    """Imports and certificates span the whole chamber: a role at a branch does not list them,
+    though it holds members.change (imports) and members.view (certificates) there."""
+    whole_chamber = {"imports:list", "certificates:list", "document_batches:list"}
+    assert whole_chamber <= _menu_urls(client_as(secretary), chamber)
+    assert not whole_chamber & _menu_urls(client_as(branch_secretary), chamber)
