@@ -480,3 +480,25 @@ def bench_chamber_ready(command, slug, *, rebuild, complete, build):
         drop_chamber(chamber)
         chamber = None
     return chamber if chamber is not None else build()
+
+
+def migrate_if_needed(command, database, log=print):
+    """Apply pending migrations to a PostgreSQL bench database (named `database` in the hint
+    shown elsewhere); refuses when the database holds chambers that are not bench chambers."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db.migrations.executor import MigrationExecutor
+
+    if connection.vendor != "postgresql":
+        raise CommandError(f"{command} runs on PostgreSQL only: set DATABASE_URL, e.g. "
+                           f"postgres://postgres@127.0.0.1:5432/{database}.")
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not pending:
+        return
+    if Chamber._meta.db_table in connection.introspection.table_names():
+        with scopes_disabled():
+            if foreign_chambers().exists():
+                raise CommandError(f"{len(pending)} migrations are not applied; run `manage.py migrate` first.")
+    log(f"Applying {len(pending)} migrations to the bench database …")
+    call_command("migrate", interactive=False, verbosity=0)

@@ -2,7 +2,8 @@
 form to start one for a campaign, a batch's page with its progress bar (htmx polls a
 fragment while a worker renders) and the zip to download once it is ready.
 
-Everything here needs CERTIFICATES_MANAGE: the zips hold every certificate of a campaign.
+Everything here needs CERTIFICATES_MANAGE at the chamber root (a branch-limited role gets
+403): the zips hold every certificate of a campaign.
 """
 from django import forms
 from django.contrib import messages
@@ -16,11 +17,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from chamber.access import CERTIFICATES_MANAGE
-from chamber.mixins import ChamberViewMixin
 from chamber.uploads import download_response
 
 from .batches import batch_create_for_campaign
 from .models import DocumentBatch, DocumentBatchStatus
+from .views import WholeChamberMixin
 
 PAGE_SIZE = 50
 
@@ -50,7 +51,7 @@ def _batch_present(batch):
     return batch
 
 
-class BatchMixin(ChamberViewMixin):
+class BatchMixin(WholeChamberMixin):
     permission = CERTIFICATES_MANAGE
     write_permission = CERTIFICATES_MANAGE
 

@@ -19,7 +19,6 @@ import posixpath
 import threading
 from urllib.parse import unquote, urljoin, urlsplit
 
-import filetype
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -29,6 +28,8 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from chamber.uploads import IMAGE_FORMATS, STORED_TYPES, detect_type
+
 __all__ = ["render_pdf", "image_data_uri", "StaticOnlyURLFetcher", "DOCUMENT_BASE_URL"]
 
 logger = logging.getLogger(__name__)
@@ -37,9 +38,6 @@ logger = logging.getLogger(__name__)
 # this origin. ".invalid" is reserved (RFC 2606): it names no host, and the fetcher maps it
 # to local files without ever opening a connection.
 DOCUMENT_BASE_URL = "http://documents.invalid/"
-
-# Images we embed as data: URIs; what private uploads may hold besides PDF and Office files.
-_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 _local = threading.local()
 
@@ -158,8 +156,9 @@ def image_data_uri(field_file):
     except (OSError, ValueError):
         logger.warning("Image %s could not be read for a document", getattr(field_file, "name", ""))
         return ""
-    mime = filetype.guess_mime(data) if data else None
-    if mime not in _IMAGE_TYPES:
+    # The images private uploads may hold (chamber.uploads), by content.
+    mime = detect_type(data) if data else None
+    if mime not in IMAGE_FORMATS:
         logger.warning("File %s is not an image we embed (%s)", getattr(field_file, "name", ""), mime)
         return ""
-    return "data:{};base64,{}".format(mime, base64.b64encode(data).decode("ascii"))
+    return "data:{};base64,{}".format(STORED_TYPES.get(mime, mime), base64.b64encode(data).decode("ascii"))

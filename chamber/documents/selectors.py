@@ -45,9 +45,3 @@ def certificate_for_verify(code):
             "kind", "number", "code", "holder_name", "title", "issuer_name", "issued_on", "valid_until",
             "revoked_at").first()
 
-
-def certificates_of(*, chamber, rating=None, membership=None, officer_position=None):
-    """The certificates issued for one source, newest first (for the source's page)."""
-    source = {"rating": rating} if rating else {"membership": membership} if membership else {
-        "officer_position": officer_position}
-    return Certificate.objects.filter(chamber=chamber, **source).order_by("-pk")

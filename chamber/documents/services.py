@@ -42,6 +42,9 @@ DEFAULT_TEMPLATES = {
     ),
 }
 
+# The title a membership certificate prints (a member of the issuing chamber).
+MEMBERSHIP_TITLE = "会员"
+
 TEMPLATE_FIELDS = ("orientation", "title", "wording", "signatory", "issuer_name", "colour")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -240,11 +243,7 @@ def certificate_issue_for_membership(*, membership, actor, open_ended=False):
     valid_until = None if open_ended else _year_end(timezone.localdate())
     return _issue(chamber=membership.chamber, actor=actor, kind=CertificateKind.MEMBERSHIP,
                   source_field="membership", source=membership, holder=membership.holder_name,
-                  title=_membership_title(), valid_until=valid_until)
-
-
-def _membership_title():
-    return "会员"
+                  title=MEMBERSHIP_TITLE, valid_until=valid_until)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ branch-limited role gets 403 here.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from chamber.access import CERTIFICATES_MANAGE, MEMBERS_VIEW
 from chamber.forms import add_service_errors
 from chamber.mixins import SAFE_METHODS, ChamberViewMixin
+from chamber.uploads import download_response
 
 from .forms import CertificateTemplateForm, MembershipIssueForm, RevokeForm
 from .models import CertificateKind
@@ -39,16 +40,21 @@ def certificate_url(certificate, chamber):
     return reverse("certificates:detail", kwargs={"chamber": chamber.slug, "pk": certificate.pk})
 
 
-class CertificatesMixin(ChamberViewMixin):
-    permission = MEMBERS_VIEW
-    write_permission = CERTIFICATES_MANAGE
+class WholeChamberMixin(ChamberViewMixin):
+    """For chamber-level registers (certificates, document batches): the capability must hold
+    at the chamber root; a role limited to branches gets 403."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.access.is_insider:
             needed = self.permission if request.method in SAFE_METHODS else self.write_permission
-            if request.access.has(needed) and request.access.branch_paths(needed) is not None:
+            if request.access.has(needed) and not request.access.covers(needed, None):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class CertificatesMixin(WholeChamberMixin):
+    permission = MEMBERS_VIEW
+    write_permission = CERTIFICATES_MANAGE
 
     def get_certificate(self):
         certificate = certificate_get(chamber=self.chamber, pk=self.kwargs["pk"])
@@ -59,7 +65,7 @@ class CertificatesMixin(ChamberViewMixin):
 
     @property
     def can_manage(self):
-        return self.access.branch_paths(CERTIFICATES_MANAGE) is None and self.access.has(CERTIFICATES_MANAGE)
+        return self.access.covers(CERTIFICATES_MANAGE, None)
 
 
 class CertificateListView(CertificatesMixin, TemplateView):
@@ -119,15 +125,10 @@ class CertificatePdfView(CertificatesMixin, View):
     """The certificate as a PDF download (rendered now when there is no cached file)."""
 
     def get(self, request, *args, **kwargs):
-        import io
-
         certificate = self.get_certificate()
-        data = certificate_pdf(certificate)
-        response = FileResponse(io.BytesIO(data), as_attachment=True, content_type="application/pdf",
-                                filename="{}.pdf".format(certificate.number))
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        certificate_pdf(certificate)  # renders and keeps the file when there is none
+        return download_response(certificate.pdf, filename="{}.pdf".format(certificate.number),
+                                 content_type="application/pdf")
 
 
 class TemplateSettingsView(CertificatesMixin, TemplateView):

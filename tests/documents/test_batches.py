@@ -250,6 +250,22 @@ def test_outsiders_get_404_and_read_only_staff_403(federation, campaign, ratings
         assert DocumentBatch.objects.count() == 1
 
 
+def test_a_branch_limited_manager_gets_403(federation, fed_branches, campaign, ratings, fed_admin, make_user,
+                                          django_capture_on_commit_callbacks):
+    from chamber.models import RoleKind
+    from ..factories import user_with_role
+
+    batch = _start(campaign, fed_admin, django_capture_on_commit_callbacks)
+    limited = user_with_role(make_user, federation, "bella", RoleKind.SECRETARIAT, branch=fed_branches["qinhuai"])
+    client = _client(limited)
+    for url in _urls(federation, batch):
+        assert client.get(url).status_code == 403, url
+    assert client.post("/c/{}/documents/batches/start/".format(federation.slug),
+                       {"campaign": campaign.pk}).status_code == 403
+    with scope(chamber=federation):
+        assert DocumentBatch.objects.count() == 1
+
+
 def test_the_list_runs_a_fixed_number_of_queries(federation, campaign, ratings, fed_admin, django_assert_num_queries,
                                                  django_capture_on_commit_callbacks):
     for _i in range(3):

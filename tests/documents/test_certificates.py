@@ -278,19 +278,33 @@ def test_a_renamed_member_drops_the_pdf_and_the_certificate_follows(chamber, mem
         assert_cjk_pdf(certificate_pdf(member_certificate), "苏州光电科技集团有限公司")
 
 
-def test_a_changed_rating_or_term_drops_the_pdf(federation, chamber, rating, rating_certificate, position,
-                                                officer_certificate, admin_user):
-    _cached(rating_certificate, federation)
-    with scope(chamber=federation):
-        rating.valid_until = datetime.date(2028, 12, 31)
-        rating.save()
-        rating_certificate.refresh_from_db()
-    assert not rating_certificate.pdf and rating_certificate.valid_until == datetime.date(2028, 12, 31)
+def test_a_changed_term_drops_the_pdf(chamber, position, officer_certificate, admin_user):
     _cached(officer_certificate, chamber)
     with scope(chamber=chamber):
         term_update(term=position.term, actor=admin_user, name="第八届执委会")
         officer_certificate.refresh_from_db()
     assert not officer_certificate.pdf and officer_certificate.title == "第八届执委会副会长"
+
+
+def test_a_save_of_fields_not_printed_costs_no_query(chamber, member, member_certificate,
+                                                     django_assert_num_queries):
+    _cached(member_certificate, chamber)
+    from chamber.documents.signals import membership_saved
+
+    with scope(chamber=chamber):
+        member.status = MembershipStatus.SUSPENDED
+        with django_assert_num_queries(0):
+            membership_saved(sender=type(member), instance=member, created=False,
+                             update_fields=frozenset({"status", "joined_on", "left_on", "updated_at"}))
+        with django_assert_num_queries(1):  # the name is printed: its certificates are looked at
+            membership_saved(sender=type(member), instance=member, created=False,
+                             update_fields=frozenset({"name"}))
+        with django_assert_num_queries(1):  # a save of every field, likewise
+            membership_saved(sender=type(member), instance=member, created=False)
+        with django_assert_num_queries(1):  # the UPDATE alone: the documents signal adds none
+            member.save(update_fields=["status"])
+        member_certificate.refresh_from_db()
+    assert member_certificate.pdf  # nothing printed changed
 
 
 def test_a_revoked_certificate_keeps_what_it_said(chamber, member, admin_user, member_certificate):

@@ -20,10 +20,8 @@ import sys
 import tempfile
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django_scopes import scope, scopes_disabled
 
 from chamber import bench
@@ -59,7 +57,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["child"]:
             return self.child(options["format"])
-        self.migrate_if_needed()
+        bench.migrate_if_needed("bench_export", "chamber_bench_exports", log=self.stdout.write)
         chamber = bench.bench_chamber_ready("bench_export", SLUG, rebuild=options["rebuild"], complete=self.complete,
                                             build=self.build)
         self.stdout.write(f"{chamber.slug}: {bench.membership_count(chamber):,} members. Exporting to "
@@ -72,22 +70,6 @@ class Command(BaseCommand):
         self.report(figures, options["format"])
 
     # --- building -----------------------------------------------------------------------------
-
-    def migrate_if_needed(self):
-        if connection.vendor != "postgresql":
-            raise CommandError("bench_export runs on PostgreSQL only: set DATABASE_URL, e.g. "
-                               "postgres://postgres@127.0.0.1:5432/chamber_bench_exports.")
-        executor = MigrationExecutor(connection)
-        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        if not pending:
-            return
-        tables = connection.introspection.table_names()
-        if Chamber._meta.db_table in tables:
-            with scopes_disabled():
-                if bench.foreign_chambers().exists():
-                    raise CommandError(f"{len(pending)} migrations are not applied; run `manage.py migrate` first.")
-        self.stdout.write(f"Applying {len(pending)} migrations to the bench database …")
-        call_command("migrate", interactive=False, verbosity=0)
 
     def complete(self, chamber):
         return bench.membership_count(chamber) == MEMBERS
