@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.audit import audit_record, diff, snapshot
+from members.models import Membership
+from members.services import memberships_touch
 
 from .models import Branch, BranchStatus, ChamberLink
 
@@ -67,11 +68,7 @@ def branch_update(*, branch, actor, **fields):
         audit_record(chamber=branch.chamber, actor=actor, action="update", target=branch, changes=changes)
     if "name" in changes:
         # Roster rows show branch names: sync clients must see these members as changed.
-        from members.models import Membership
-
-        Membership.objects.filter(chamber=branch.chamber, branch_links__branch=branch).update(
-            updated_at=timezone.now()
-        )
+        memberships_touch(Membership.objects.filter(chamber=branch.chamber, branch_links__branch=branch))
     return branch
 
 

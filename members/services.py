@@ -142,24 +142,20 @@ def enterprise_update(*, enterprise, actor, allowed_fields=ENTERPRISE_FIELDS, re
     _save_unique(enterprise, _ENTERPRISE_UNIQUE)
     changes = diff(before, snapshot(enterprise, ENTERPRISE_FIELDS))
     if "name" in changes:  # also moves updated_at
-        _membership_names_follow(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise), enterprise.name)
+        memberships_touch(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise), name=enterprise.name)
     elif set(changes) & set(ROSTER_ENTERPRISE_FIELDS):
-        _memberships_touch(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise))
+        memberships_touch(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise))
     if changes:
         audit_record(chamber=enterprise.chamber, actor=actor, action="update", target=enterprise, changes=changes, reason=reason)
     return enterprise
 
 
-def _membership_names_follow(memberships, name):
-    """Memberships carry their holder's name for sorting; a rename reaches them here."""
-    memberships.update(name=name, updated_at=timezone.now())
-
-
-def _memberships_touch(memberships):
+def memberships_touch(memberships, **fields):
     """The members' roster rows show what just changed on a related row (enterprise, person,
-    contact): move their updated_at so the sync feed (members/sync.py) sends them again.
-    One UPDATE, whatever the number of members."""
-    memberships.update(updated_at=timezone.now())
+    contact, branch): move their updated_at so the sync feed (members/sync.py) sends them
+    again, setting `fields` too (a holder's rename reaches the name memberships carry for
+    sorting). One UPDATE, whatever the number of members."""
+    memberships.update(updated_at=timezone.now(), **fields)
 
 
 def _memberships_of_contacts(chamber, person):
@@ -233,11 +229,11 @@ def person_update(*, person, actor, reason="", **fields):
     _save_unique(person, _PERSON_UNIQUE)
     changes = diff(before, snapshot(person, PERSON_FIELDS))
     if "name" in changes:  # also moves updated_at
-        _membership_names_follow(Membership.objects.filter(chamber=person.chamber, person=person), person.name)
+        memberships_touch(Membership.objects.filter(chamber=person.chamber, person=person), name=person.name)
     elif "mobile" in changes:
-        _memberships_touch(Membership.objects.filter(chamber=person.chamber, person=person))
+        memberships_touch(Membership.objects.filter(chamber=person.chamber, person=person))
     if set(changes) & set(ROSTER_PERSON_FIELDS):
-        _memberships_touch(_memberships_of_contacts(person.chamber, person))
+        memberships_touch(_memberships_of_contacts(person.chamber, person))
     if "id_number" in changes:  # never write an ID number into the log in clear
         changes["id_number"] = ["***", "***"]
     if changes:
@@ -260,7 +256,7 @@ def contact_add(*, enterprise, person, actor, title="", is_primary=False):
     contact = contact or Contact(chamber=enterprise.chamber, enterprise=enterprise, person=person)
     contact.title, contact.is_primary = title, is_primary
     contact.save()
-    _memberships_touch(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise))
+    memberships_touch(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise))
     label = f"{person.name} {title}".strip()
     changes = {"contact": [None, label]} if before is None else {
         "contact": [f"{person.name} {before[0]}".strip(), label], "is_primary": [before[1], is_primary]
@@ -275,7 +271,7 @@ def contact_remove(*, contact, actor):
     audit_record(chamber=enterprise.chamber, actor=actor, action="contact", target=enterprise,
                  changes={"contact": [f"{contact.person.name} {contact.title}".strip(), None]})
     contact.delete()
-    _memberships_touch(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise))
+    memberships_touch(Membership.objects.filter(chamber=enterprise.chamber, enterprise=enterprise))
 
 
 # --- Memberships and their history -----------------------------------------------------------
@@ -406,7 +402,7 @@ def membership_set_branches(*, membership, actor, branches, reason, effective_on
     MembershipBranch.objects.bulk_create([
         MembershipBranch(chamber=membership.chamber, membership=membership, branch=b) for b in branches if b.pk not in existing
     ])
-    Membership.objects.filter(pk=membership.pk).update(updated_at=timezone.now())
+    memberships_touch(Membership.objects.filter(pk=membership.pk))
     getattr(membership, "_prefetched_objects_cache", {}).pop("branches", None)  # now stale
     _record(membership, actor, ChangeField.BRANCHES, branch_names_text(current), branch_names_text(branches), reason, effective_on)
     ensure_within_reach(access, membership)

@@ -136,7 +136,7 @@ def _removals_in_reach(qs, paths):
     return qs.filter(reach)
 
 
-def roster_changes(*, chamber, access, cursor=None, limit=FEED_DEFAULT_LIMIT, capability=MEMBERS_VIEW):
+def roster_changes(*, chamber, access, cursor=None, limit=FEED_DEFAULT_LIMIT):
     """One page of the feed: {"rows": roster rows, "removed": removal values, "next_cursor": Cursor,
     "has_more": bool}. Five queries whatever the limit: the changed ids, three for their roster
     rows (members.selectors.membership_roster_rows), and the removals."""
@@ -152,13 +152,13 @@ def roster_changes(*, chamber, access, cursor=None, limit=FEED_DEFAULT_LIMIT, ca
     floor = cursor.floor
 
     changed = list(
-        membership_visible(chamber=chamber, access=access, capability=capability)
+        membership_visible(chamber=chamber, access=access, capability=MEMBERS_VIEW)
         .filter(cursor.changes.after_q("updated_at"))
         .order_by("updated_at", "pk").values_list("pk", "updated_at")[: limit + 1]
     )
     removals = MembershipRemoval.objects.filter(chamber=chamber).filter(cursor.removals.after_q("removed_at"))
     removed = list(
-        _removals_in_reach(removals, access.branch_paths(capability) if access is not None else None)
+        _removals_in_reach(removals, access.branch_paths(MEMBERS_VIEW) if access is not None else None)
         .order_by("removed_at", "pk").values("pk", "membership_id", "member_number", "name", "removed_at")[: limit + 1]
     )
     has_more = len(changed) > limit or len(removed) > limit

@@ -14,7 +14,6 @@ reach, masked mobiles) and in which language (labels), so a shared cache must no
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 
 API_PREFIX = "/api/v1/"
-VARY = ("Authorization", "Accept-Language")
 
 
 class ApiConditionalGetMiddleware:
@@ -27,7 +26,7 @@ class ApiConditionalGetMiddleware:
             return response
         if response.get("Content-Type", "").startswith("text/html"):
             return response
-        patch_vary_headers(response, VARY)
+        patch_vary_headers(response, ("Authorization",))
         if response.status_code != 200 or response.streaming or "no-store" in response.get("Cache-Control", ""):
             return response
         if not response.has_header("ETag"):
@@ -37,8 +36,8 @@ class ApiConditionalGetMiddleware:
 
 # --- The OpenAPI document: what this middleware and the API key throttle add to every
 # tenant operation. A drf-spectacular postprocessing hook, registered in
-# SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] (after the default enum hook); idempotent,
-# so operations that document these themselves (the roster change feed) keep their words.
+# SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] (after the default enum hook); idempotent:
+# an operation that documents these itself keeps its words.
 
 IF_NONE_MATCH = {
     "in": "header", "name": "If-None-Match", "required": False, "schema": {"type": "string"},

@@ -36,9 +36,13 @@ class ApiKeyRateThrottle(BaseThrottle):
         window = int(now // WINDOW_SECONDS)
         counter = "throttle:api-key:{}:{}".format(key.pk, window)
         try:
-            # add() only creates the counter (SET NX); incr() is atomic in Redis.
-            cache.add(counter, 0, timeout=WINDOW_SECONDS * 2)
-            count = cache.incr(counter)
+            # incr() is atomic in Redis; the window's first request creates the counter
+            # (add() is SET NX, so concurrent first requests still count once each).
+            try:
+                count = cache.incr(counter)
+            except ValueError:  # no counter yet for this window
+                cache.add(counter, 0, timeout=WINDOW_SECONDS * 2)
+                count = cache.incr(counter)
         except Exception as exc:  # noqa: BLE001 - any cache failure: fail open
             logger.warning("API key rate limit not checked (cache unavailable): %s", exc)
             return True

@@ -12,7 +12,6 @@ from chamber.access import EVENTS_MANAGE, EVENTS_VIEW, SELF_SERVICE
 from chamber.interchange.exporting import export_start
 from chamber.mixins import ChamberViewMixin
 
-from ..exports import ATTENDANCE_HEADERS
 from ..forms.events import CheckInForm, WalkInForm
 from ..models import CalendarToken, RegistrationStatus
 from ..selectors.events import registration_list
@@ -73,11 +72,6 @@ class WalkInView(CheckInView):
                 name=registration.attendee_name))
             return redirect("events:checkin", chamber=self.chamber.slug, pk=event.pk)
         return self.render(event, CheckInForm(), form, status=400)
-
-
-def export_headers():
-    """The attendance file's headers (events.exports.AttendanceExport)."""
-    return list(ATTENDANCE_HEADERS)
 
 
 class AttendanceExportView(EventMixin, View):

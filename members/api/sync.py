@@ -11,7 +11,7 @@ from chamber.api.mixins import TenantViewSet
 from members.models import Membership
 from members.sync import FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, cursor_decode, feed_limit, roster_changes
 
-from .serializers import MembershipSerializer, _datetime_writer, roster_document, roster_plan
+from .serializers import MembershipSerializer, roster_document, roster_plan
 
 # --- What the schema says (the response itself is built as plain dicts, as the roster list's).
 
@@ -41,19 +41,6 @@ CURSOR_PARAMETER = OpenApiParameter(
 LIMIT_PARAMETER = OpenApiParameter(
     "limit", OpenApiTypes.INT, OpenApiParameter.QUERY,
     description="Members (and removals) per page: default {}, at most {}.".format(FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT))
-IF_NONE_MATCH_PARAMETER = OpenApiParameter(
-    "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
-    description="The ETag of the copy you hold; 304 Not Modified (no body) when it is still current.")
-ETAG_HEADER = OpenApiParameter(
-    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200],
-    description="A tag of this response's content; send it back as If-None-Match.")
-RETRY_AFTER_HEADER = OpenApiParameter(
-    "Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER, response=[429],
-    description="Seconds until this API key may ask again.")
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(read_only=True)
 
 
 class RosterChangesViewSet(TenantViewSet):
@@ -75,22 +62,20 @@ class RosterChangesViewSet(TenantViewSet):
             "at least once, upsert by `id`. A branch secretary sees their branches' members; an API key the "
             "whole chamber. Rate-limited per API key (429 with Retry-After)."
         ),
-        parameters=[CURSOR_PARAMETER, LIMIT_PARAMETER, IF_NONE_MATCH_PARAMETER, ETAG_HEADER, RETRY_AFTER_HEADER],
+        parameters=[CURSOR_PARAMETER, LIMIT_PARAMETER],
         responses={
             200: RosterChangesSerializer,
-            304: OpenApiResponse(description="Not Modified: the If-None-Match ETag is still current (no body)."),
             400: OpenApiResponse(response=OpenApiTypes.OBJECT, description="A bad `cursor` or `limit`, keyed by it."),
-            429: OpenApiResponse(response=ErrorSerializer, description="Too many requests for this API key."),
         },
     )
     def changes(self, request, *args, **kwargs):
         cursor = request.query_params.get("cursor")
         page = roster_changes(
-            chamber=self.chamber, access=self.access, capability=MEMBERS_VIEW,
+            chamber=self.chamber, access=self.access,
             cursor=cursor_decode(cursor) if cursor else None, limit=feed_limit(request.query_params.get("limit")),
         )
         plan = roster_plan(self.access)
-        write_datetime = _datetime_writer()
+        write_datetime = plan["datetime"]
         return Response({
             "changes": [roster_document(row, plan) for row in page["rows"]],
             "removed": [

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from branches.models import Branch, BranchStatus
 from chamber.interchange.cells import parse_date, parse_decimal, parse_int
 from chamber.interchange.kinds import ROW
+from members.models import Membership
+from members.signals import membership_removals_record
 
 EARLIEST = datetime.date(1949, 1, 1)
 BRANCH_SEPARATORS = re.compile(r"[、，,;；\n]+")
@@ -184,6 +186,7 @@ def delete_made(steps):
             extra += [obj for batches in collector.field_updates.values() for objs in batches for obj in objs]
             if extra:
                 raise _used_since(extra, model, owners)
+            membership_removals_record(collector.data.get(Membership, ()))
             collector.delete()
 
 

@@ -34,7 +34,7 @@ from members.services import (
     person_create,
     person_update,
 )
-from members.sync import cursor_decode
+from members.sync import FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, cursor_decode, feed_limit
 
 from ..factories import make_mobile, make_uscc
 
@@ -205,6 +205,8 @@ def test_a_bad_limit_is_400_and_a_large_one_is_capped(api, url, api_key, member)
     assert client.get(url("members/changes/"), {"limit": "many"}).status_code == 400
     assert client.get(url("members/changes/"), {"limit": "0"}).status_code == 400
     assert client.get(url("members/changes/"), {"limit": "100000"}).status_code == 200
+    assert feed_limit("100000") == FEED_MAX_LIMIT
+    assert feed_limit(None) == FEED_DEFAULT_LIMIT
 
 
 def test_who_may_read_the_feed(api, url, member, other_api_key, outsider, reviewer, staff_readonly, chamber):
@@ -280,6 +282,30 @@ def test_every_deleted_membership_leaves_a_note(chamber, branches, member):
     assert (note.membership_id, note.member_number, note.name) == (member.pk, "GD-001", "苏州光电缆有限公司")
     assert note.branch_paths == "".join(" " + p for p in paths) and paths
 
+
+def test_an_undone_import_notes_its_removals_in_a_bounded_number_of_queries(chamber, branches):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.imports.common import delete_made
+    from members.imports.members import UNDO_ALLOWED
+
+    def undo(memberships):
+        with CaptureQueriesContext(connection) as captured:
+            delete_made([(Membership, {m.pk: m.name for m in memberships}, UNDO_ALLOWED)])
+        return [q["sql"] for q in captured.captured_queries if "membershipremoval" in q["sql"].lower()
+                or ("membershipbranch" in q["sql"].lower() and "branch" in q["sql"].lower()
+                    and q["sql"].lstrip().upper().startswith("SELECT"))]
+
+    with scope(chamber=chamber):
+        few = [add_member(chamber, n, [branches["display"], branches["cable"]]) for n in range(2)]
+        many = [add_member(chamber, 10 + n, [branches["cable"]]) for n in range(8)] + [add_member(chamber, 30)]
+        paths = {m.pk: "".join(" " + p for p in MembershipBranch.objects.filter(membership=m)
+                               .order_by("branch__path").values_list("branch__path", flat=True))
+                 for m in few + many}
+        assert len(undo(few)) == len(undo(many)) <= 3
+        notes = {n.membership_id: n.branch_paths for n in MembershipRemoval.objects.all()}
+    assert notes == paths and paths[few[0].pk].count(" ") == 2 and paths[many[-1].pk] == ""
 
 def test_the_feed_is_documented(db):
     schema = SchemaGenerator().get_schema(request=None, public=True)
