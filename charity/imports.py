@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from chamber.access import MONEY_RECORD
 from chamber.forms import StyledForm
+from chamber.interchange.cells import parse_yes_no
 from chamber.interchange.kinds import ROW, Column, ImportKindSpec, import_kind
 from chamber.interchange.models import ImportKind
 from chamber.ledger import MAX_AMOUNT
@@ -45,8 +46,6 @@ METHOD_WORDS = {"银行转账": PaymentMethod.BANK_TRANSFER, "转账": PaymentMe
                 "现金": PaymentMethod.CASH, "微信": PaymentMethod.WECHAT_PAY, "微信支付": PaymentMethod.WECHAT_PAY,
                 "支付宝": PaymentMethod.ALIPAY, "其他": PaymentMethod.OTHER,
                 **{value: value for value in PaymentMethod.values if value != PaymentMethod.GOODS}}
-YES_NO = {"是": True, "匿名": True, "y": True, "yes": True, "1": True, "√": True,
-          "否": False, "n": False, "no": False, "0": False, "×": False}
 FIELD_COLUMNS = {"membership": "donor_name", "branch": "donor_name", "person": "donor_name", "donor_name": "donor_name",
                  "amount": "amount", "pledged_on": "pledged_on", "goods_description": "goods_description",
                  "form": "form", "received_amount": "received_amount", "received_on": "received_on",
@@ -133,10 +132,11 @@ class DonationsImport(ImportKindSpec):
             row["donor_kind"] = DonorKind.MEMBER if has_member else DonorKind.OUTSIDE
         row["donor_name"] = text(values, "donor_name")
         self._find_donor(values, context, result, row)
-        anonymous = text(values, "anonymous")
-        row["anonymous"] = YES_NO.get(anonymous.lower(), None) if anonymous else False
-        if row["anonymous"] is None:
-            result.error("anonymous", _("Write 是 or 否."))
+        try:
+            row["anonymous"] = bool(parse_yes_no(text(values, "anonymous")))  # empty: not anonymous
+        except ValidationError as exc:
+            row["anonymous"] = None
+            result.error("anonymous", exc.messages[0])
         form_text = text(values, "form")
         row["form"] = word(form_text, FORM_WORDS) if form_text else DonationForm.MONEY
         if row["form"] is None:

@@ -1,8 +1,6 @@
 """Export kinds of events: the events list, one event's attendance (or all its
 registrations) and the member requests board, each filtered as on its page."""
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chamber.access import EVENTS_VIEW, REQUESTS_VIEW
@@ -10,7 +8,7 @@ from chamber.interchange.exporting import ExportColumn, ExportKindSpec, export_k
 
 from .models import Event, EventKind, EventStatus, RegistrationStatus, RequestCategory, RequestStatus
 from .selectors.events import branch_choices, event_detail, event_list, event_list_filters, query_int, registration_list
-from .selectors.requests import BOARD_TABS, _overdue_q, request_list
+from .selectors.requests import request_board_filters, request_board_rows
 
 
 @export_kind
@@ -46,7 +44,7 @@ class EventListExport(ExportKindSpec):
         ]
 
 
-# The attendance list's headers (events.views.checkin.export_headers reads them too).
+# The attendance list's headers.
 ATTENDANCE_HEADERS = ("姓名", "会员", "手机", "状态", "现场登记", "报名时间", "签到时间", "签到码")
 
 
@@ -96,19 +94,7 @@ class RequestExport(ExportKindSpec):
     capability = REQUESTS_VIEW
 
     def prepare(self, job):
-        tab = job.get("tab") or "open"
-        tab = tab if tab in BOARD_TABS else "open"
-        category = job.get("category") if job.get("category") in RequestCategory.values else None
-        today = timezone.localdate()
-        rows = request_list(chamber=job.chamber, access=job.access, status=None if tab == "all" else tab,
-                            category=category, assignee=query_int(job.get("assignee")),
-                            overdue=job.get("overdue") == "1",
-                            search=str(job.get("q") or "").strip()[:100] or None)
-        # The board's order (events.selectors.requests.request_board).
-        status_rank = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(RequestStatus.values)),
-                           output_field=IntegerField())
-        late = Case(When(_overdue_q(today), then=Value(0)), default=Value(1), output_field=IntegerField())
-        job.queryset = rows.order_by(late, status_rank, "due_on", "pk")
+        job.queryset = request_board_rows(chamber=job.chamber, access=job.access, **request_board_filters(job))
         job.context.update(categories=dict(RequestCategory.choices), statuses=dict(RequestStatus.choices))
 
     def columns(self, job):

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-YES_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
+# 匿名 ("anonymous") answers the donations import's 是否匿名 column.
+YES_WORDS = frozenset({"是", "匿名", "y", "yes", "true", "1", "√", "✓"})
 NO_WORDS = frozenset({"否", "n", "no", "false", "0", "×", "✗"})
 
 
@@ -62,13 +63,3 @@ def parse_yes_no(text):
         return False
     raise ValidationError(_("Write 是 or 否."))
 
-
-def match_choice(text, choices):
-    """The value of a Django choices list whose value or label (either language) is `text`."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    for value, label in choices:
-        if text.lower() == str(value).lower() or text == str(label):
-            return value
-    raise ValidationError(_("“{}” is not one of: {}.").format(text, "、".join(str(label) for _v, label in choices)))

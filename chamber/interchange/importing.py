@@ -326,7 +326,8 @@ def _mark_repeats(spec, checked):
     for key in spec.unique_in_file:
         first = {}
         for number, values, result in checked:
-            value = (values.get(key) or "").strip().upper()
+            # Without any spaces: the USCC and ID number normalisers drop inner spaces too.
+            value = "".join((values.get(key) or "").split()).upper()
             if not value:
                 continue
             if value in first:
@@ -464,6 +465,7 @@ def _apply_chunk(spec, chunk, context, actor):
         with transaction.atomic():
             records = spec.apply_rows([row.values for row in chunk], context, actor=actor)
     except (ValidationError, DatabaseError):
+        logger.info("import: a chunk of %d rows went back to one by one", len(chunk), exc_info=True)
         return False
     for row, made in zip(chunk, records):
         row.undo, row.status = made or [], ImportRowStatus.IMPORTED

@@ -141,7 +141,7 @@ def read_bytes(data):
         raise ValidationError(
             _("This is a {} file, not an Excel workbook (.xlsx) or CSV file.").format(kind.extension.upper()),
             code="wrong_type")
-    if b"\x00" in head or b"\x00" in data:
+    if b"\x00" in data:
         raise ValidationError(
             _("This is a binary file, not an Excel workbook (.xlsx) or CSV file."), code="binary")
     return _read_csv(data)
@@ -289,14 +289,10 @@ def _read_csv(data):
     sheet = Sheet(file_format="csv", encoding=encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
 
-    def numbered():
-        # line_num counts physical lines; a quoted cell may span several, so number the
-        # records as a spreadsheet program shows them: one row per record.
-        for number, record in enumerate(reader, start=1):
-            yield number, record
-
     try:
-        _collect(sheet, numbered())
+        # Records numbered as a spreadsheet program shows them, one row per record (not
+        # reader.line_num: a quoted cell may span several physical lines).
+        _collect(sheet, enumerate(reader, start=1))
     except csv.Error:
         raise ValidationError(_("The CSV file is damaged and could not be read."), code="damaged") from None
     return sheet

@@ -177,6 +177,7 @@ class _FastRows:
 
         self.sheet = sheet
         self.write_cell = write_cell
+        self.get_column_letter = get_column_letter
         self.letters = [get_column_letter(i) for i in range(1, max(columns, 1) + 1)]
         probe = WriteOnlyCell(sheet, value=datetime.date(2000, 1, 1))  # registers openpyxl's date style
         self.date_style = probe.style_id
@@ -192,7 +193,7 @@ class _FastRows:
                 continue
             kind = type(value)
             if index >= len(letters):
-                letters.append(_letter(index + 1))
+                letters.append(self.get_column_letter(index + 1))
             ref = letters[index] + str(row_idx)
             if kind is str:
                 if value == "":
@@ -229,16 +230,9 @@ def _use_fast_rows(sheet, columns):
     sheet._values_to_row = lambda values, row_idx: values
 
 
-def _letter(index):
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
-
-
 def _escape(text):
-    if _ILLEGAL_RE.search(text):
-        text = _ILLEGAL_RE.sub("", text)
-    text = text[:32767]
+    """XML-escape a cell's text, already cleaned by clean_text (every str cell of a data
+    row comes from _xlsx_value)."""
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -292,4 +286,4 @@ def _xlsx_value(sheet, value, number_format, cell_class):
             cell.number_format = number_format
             return cell
         return value
-    return str(value)
+    return clean_text(value)

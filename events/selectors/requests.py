@@ -16,6 +16,7 @@ from chamber.models import Role
 from members.models import MembershipBranch, OfficerPosition
 
 from ..models import MemberRequest, RequestCategory, RequestNote, RequestStatus, Visit
+from .events import query_int
 
 OPEN = (RequestStatus.NEW, RequestStatus.IN_PROGRESS)
 CLOSED = (RequestStatus.RESOLVED, RequestStatus.UNRESOLVABLE)
@@ -86,6 +87,28 @@ def _mark(rows, today):
     return rows
 
 
+def request_board_filters(get):
+    """The board's tab and filters from its query string (the page and its export read them alike)."""
+    category = get.get("category")
+    return {"tab": get.get("tab") or "open",
+            "category": category if category in RequestCategory.values else None,
+            "assignee": query_int(get.get("assignee")), "overdue": get.get("overdue") == "1",
+            "search": str(get.get("q") or "").strip()[:100] or None}
+
+
+def request_board_rows(*, chamber, access, tab="open", category=None, assignee=None, overdue=None, search=None,
+                       today=None):
+    """A tab's requests in the board's order: overdue first, then by status and soonest due."""
+    today = today or timezone.localdate()
+    tab = tab if tab in BOARD_TABS else "open"
+    rows = request_list(chamber=chamber, access=access, status=None if tab == "all" else tab, category=category,
+                        assignee=assignee, overdue=overdue, search=search)
+    status_rank = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(RequestStatus.values)),
+                       output_field=IntegerField())
+    late = Case(When(_overdue_q(today), then=Value(0)), default=Value(1), output_field=IntegerField())
+    return rows.order_by(late, status_rank, "due_on", "pk")
+
+
 def request_board(*, chamber, access, tab="open", category=None, assignee=None, overdue=None, search=None,
                   page=None):
     """The board: counts per status (1 query), then one page of a tab's requests — overdue first,
@@ -99,12 +122,8 @@ def request_board(*, chamber, access, tab="open", category=None, assignee=None, 
     counts["open"] = counts[RequestStatus.NEW] + counts[RequestStatus.IN_PROGRESS]
     counts["all"] = counts["open"] + counts[RequestStatus.RESOLVED] + counts[RequestStatus.UNRESOLVABLE]
     tab = tab if tab in BOARD_TABS else "open"
-    rows = request_list(chamber=chamber, access=access, status=None if tab == "all" else tab, category=category,
-                        assignee=assignee, overdue=overdue, search=search)
-    status_rank = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(RequestStatus.values)),
-                       output_field=IntegerField())
-    late = Case(When(_overdue_q(today), then=Value(0)), default=Value(1), output_field=IntegerField())
-    rows = rows.order_by(late, status_rank, "due_on", "pk")
+    rows = request_board_rows(chamber=chamber, access=access, tab=tab, category=category, assignee=assignee,
+                              overdue=overdue, search=search, today=today)
     page_obj = Paginator(rows, BOARD_PAGE_SIZE).get_page(page)
     _mark(page_obj.object_list, today)
     return {"page_obj": page_obj, "requests": page_obj.object_list, "counts": counts, "tab": tab, "today": today}
@@ -251,6 +270,6 @@ def visits_in_year(*, chamber, year, access=None):
 
 __all__ = [
     "BOARD_TABS", "member_requests_summary", "portal_request_detail", "portal_requests", "request_assignee_officers",
-    "request_assignee_users", "request_board", "request_detail", "request_list", "request_visible",
+    "request_assignee_users", "request_board", "request_board_filters", "request_board_rows", "request_detail", "request_list", "request_visible",
     "request_year_figures", "request_years", "visit_detail", "visit_list", "visits_in_year",
 ]

@@ -19,9 +19,11 @@ from chamber.mixins import ChamberViewMixin
 
 from ..forms.requests import AssignForm, MoveForm, NoteForm, RequestCreateForm, TypicalForm, VisitForm, VisitRequestFormSet
 from ..models import MemberRequest, RequestCategory, RequestStatus, Visit
+from ..selectors.events import query_int
 from ..selectors.requests import (
     request_assignee_users,
     request_board,
+    request_board_filters,
     request_detail,
     request_year_figures,
     request_years,
@@ -31,10 +33,6 @@ from ..selectors.requests import (
 )
 from ..services.requests import request_assign, request_create, request_mark_typical, request_move, request_note_add
 from ..services.visits import visit_record
-
-
-def _int(value):
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
 
 
 class RequestsMixin(ChamberViewMixin):
@@ -57,16 +55,13 @@ class RequestBoardView(RequestsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         get = self.request.GET
-        category = get.get("category") if get.get("category") in RequestCategory.values else None
-        board = request_board(chamber=self.chamber, access=self.access, tab=get.get("tab") or "open",
-                              category=category, assignee=_int(get.get("assignee")),
-                              overdue=get.get("overdue") == "1", search=(get.get("q") or "").strip()[:100] or None,
-                              page=get.get("page"))
+        filters = request_board_filters(get)
+        board = request_board(chamber=self.chamber, access=self.access, page=get.get("page"), **filters)
         tabs = [("open", pgettext("request", "Open"))] + list(RequestStatus.choices) + [("all", _("All"))]
         return super().get_context_data(
             **board, tabs=[(key, label, board["counts"][key]) for key, label in tabs], categories=RequestCategory.choices,
-            category=category or "", q=get.get("q", ""), overdue=get.get("overdue") == "1",
-            assignee=_int(get.get("assignee")), assignees=list(request_assignee_users(chamber=self.chamber)),
+            category=filters["category"] or "", q=get.get("q", ""), overdue=filters["overdue"],
+            assignee=filters["assignee"], assignees=list(request_assignee_users(chamber=self.chamber)),
             **kwargs)
 
 
@@ -236,7 +231,7 @@ class RequestFiguresView(RequestsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         years = request_years(chamber=self.chamber)
-        year = _int(self.request.GET.get("year"))
+        year = query_int(self.request.GET.get("year"))
         year = year if year and 1900 < year < 3000 else timezone.localdate().year
         figures = request_year_figures(chamber=self.chamber, year=year, access=self.access)
         figures["solved_share"] = (round(figures["resolved"] * 100 / (figures["resolved"] + figures["unresolvable"]))
@@ -252,7 +247,7 @@ class VisitListView(RequestsMixin, TemplateView):
     template_name = "events/requests/visits.html"
 
     def get_context_data(self, **kwargs):
-        year = _int(self.request.GET.get("year"))
+        year = query_int(self.request.GET.get("year"))
         q = (self.request.GET.get("q") or "").strip()[:100]
         visits = visit_list(chamber=self.chamber, access=self.access, year=year, search=q or None)
         page = Paginator(visits, 50).get_page(self.request.GET.get("page"))

@@ -318,9 +318,19 @@ def test_bulk_refuses_a_row_with_errors(chamber, branches, admin_user):
 
 # --- End to end: a real .xlsx through upload, check, commit and undo --------------------------------
 
-def test_file_end_to_end(kind_media, chamber, branches, member, admin_user):
+def test_file_end_to_end(kind_media, chamber, branches, member, admin_user, monkeypatch):
     """Headers as people write them (aliases), dates as real spreadsheet dates, one row per
     kind of member, one row with an error: "only the valid rows" imports the others in bulk."""
+    from members.imports import members as members_kind
+
+    bulk_calls = []
+    register_many = members_kind.member_register_many
+
+    def counting_register_many(*args, **kwargs):
+        bulk_calls.append(kwargs.get("rows"))
+        return register_many(*args, **kwargs)
+
+    monkeypatch.setattr(members_kind, "member_register_many", counting_register_many)
     headers = ["会员类型", "企业名称", "信用代码", "会员级别", "分会", "会员号", "入会时间", "联系人", "手机号", "身份证号码"]
     rows = [
         ["企业会员", "苏州新光科技有限公司", make_uscc(200001), "副会长单位", "光缆分会、显示分会", "GD-101",
@@ -336,6 +346,7 @@ def test_file_end_to_end(kind_media, chamber, branches, member, admin_user):
     assert list(found[5].errors) == ["branches"] and all(found[n].errors == {} for n in (2, 3, 4))
     batch = import_commit_as(chamber, admin_user, batch, "valid")
     assert batch.status == "imported" and batch.imported_rows == 3
+    assert len(bulk_calls) == 1 and len(bulk_calls[0]) == 3  # the bulk path, not row by row
     with scope(chamber=chamber):
         made = Membership.objects.get(chamber=chamber, member_number="GD-101")
         assert made.joined_on == datetime.date(2024, 3, 1) and made.rank.name == "副会长单位"
@@ -345,3 +356,16 @@ def test_file_end_to_end(kind_media, chamber, branches, member, admin_user):
     assert counts(chamber)["Membership"] == before["Membership"] + 3
     batch = import_undo_as(chamber, admin_user, batch)
     assert batch.status == "undone" and counts(chamber) == before
+
+
+def test_file_repeating_a_code_with_spaces_flags_both_rows(kind_media, chamber, branches, admin_user):
+    """A USCC written with spaces is the same code: the preview flags both rows, rather than
+    letting the second through to fail at commit."""
+    code = make_uscc(200001)
+    spaced = " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+    headers = ["企业名称", "统一社会信用代码", "会员级别"]
+    rows = [["苏州甲有限公司", code, "会员单位"], ["苏州乙有限公司", spaced, "会员单位"]]
+    batch = import_file(chamber, admin_user, KIND, headers, rows)
+    found = batch_rows(batch)
+    assert batch.status == "checked" and batch.error_rows == 2
+    assert "uscc" in found[2].errors and "uscc" in found[3].errors
