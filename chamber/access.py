@@ -48,6 +48,10 @@ REMINDERS_MANAGE = "reminders.manage"
 # Certificates: issue (rating awards, membership certificates, appointment letters), revoke,
 # set the chamber's certificate templates, render batches.
 CERTIFICATES_MANAGE = "certificates.manage"
+# The annual report: enter its inputs and work records, render it; at a federation, render
+# the reports of the chambers it supervises. Reading the report needs the whole chamber's
+# MEMBERS_VIEW (it counts every member).
+REPORTS_MANAGE = "reports.manage"
 
 _READ = {MEMBERS_VIEW, BRANCHES_VIEW, OFFICERS_VIEW}
 _WRITE = {MEMBERS_CHANGE, BRANCHES_CHANGE, OFFICERS_CHANGE}
@@ -57,11 +61,11 @@ ROLE_CAPABILITIES = {
     RoleKind.CHAMBER_ADMIN: _READ | _WRITE | {
         PERSONAL_DATA, CHAMBER_ADMIN, FEDERATION_VIEW,
         EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_DECIDE, EVALUATIONS_REVIEW, EVALUATIONS_APPLY,
-        MONEY_VIEW, MONEY_RECORD, CHARITY_MANAGE, REMINDERS_MANAGE, CERTIFICATES_MANAGE, *_SERVICE,
+        MONEY_VIEW, MONEY_RECORD, CHARITY_MANAGE, REMINDERS_MANAGE, CERTIFICATES_MANAGE, REPORTS_MANAGE, *_SERVICE,
     },
     RoleKind.SECRETARIAT: _READ | _WRITE | {
         PERSONAL_DATA, FEDERATION_VIEW, EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_APPLY,
-        MONEY_VIEW, CHARITY_MANAGE, REMINDERS_MANAGE, CERTIFICATES_MANAGE, *_SERVICE,
+        MONEY_VIEW, CHARITY_MANAGE, REMINDERS_MANAGE, CERTIFICATES_MANAGE, REPORTS_MANAGE, *_SERVICE,
     },
     RoleKind.SECRETARIAT_READONLY: _READ | {FEDERATION_VIEW, EVALUATIONS_VIEW, MONEY_VIEW, EVENTS_VIEW, REQUESTS_VIEW},
     # The treasurer (财务) records money and reads the roster to find who paid; no roster edits.

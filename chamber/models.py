@@ -386,3 +386,5 @@ from .reminders.models import *  # noqa: E402,F401,F403
 from .interchange.models import *  # noqa: E402,F401,F403
 # And the certificates and document batches (chamber/documents/).
 from .documents.models import *  # noqa: E402,F401,F403
+# And the annual reports and the work records they draw on (chamber/annual/).
+from .annual.models import *  # noqa: E402,F401,F403

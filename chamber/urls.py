@@ -17,6 +17,7 @@ tenant_patterns = [
     path("exports/", include("chamber.interchange.export_urls")),
     path("certificates/", include("chamber.documents.tenant_urls")),
     path("documents/", include("chamber.documents.batch_urls")),
+    path("annual/", include("chamber.annual.urls")),
 ]
 
 urlpatterns = [

@@ -120,12 +120,19 @@ def _batch_zip_path(batch, filename):
 
 
 class DocumentBatch(TenantModel):
-    """Many documents rendered at once (every certificate of a campaign), with progress, and
-    the zip of them all to download."""
+    """Many documents rendered at once (every certificate of a campaign, or the annual
+    reports of every chamber a federation supervises), with progress, and the zip of them
+    all to download."""
 
     title = models.CharField(_("title"), max_length=200)
     certificates = models.ManyToManyField(Certificate, verbose_name=_("certificates"), related_name="batches",
                                           blank=True)
+    # The annual reports belong to the supervised chambers, not to the batch's federation:
+    # read across the wall on purpose (chamber/annual/batches.py).
+    annual_reports = models.ManyToManyField("chamber.AnnualReport", verbose_name=_("annual reports"),
+                                            related_name="batches", blank=True)
+    # The language the batch's documents are printed in: its creator's.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     total = models.PositiveIntegerField(_("documents"), default=0)
     done = models.PositiveIntegerField(_("rendered"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=DocumentBatchStatus.choices,

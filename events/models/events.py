@@ -28,6 +28,8 @@ class EventKind(models.TextChoices):
     SECRETARIES_GENERAL = "secretaries_general", _("Secretary-general joint meeting")
     SEMINAR = "seminar", _("Seminar")
     TRAINING = "training", _("Training class")
+    # The statistics form counts senior-manager classes (item 5) apart from other trainings (item 6).
+    MANAGER_TRAINING = "manager_training", _("Senior-manager training class")
     STUDY_TOUR_DOMESTIC = "study_tour_domestic", _("Study tour at home")
     STUDY_TOUR_ABROAD = "study_tour_abroad", _("Study tour abroad")
     INVESTMENT_PROMOTION = "investment_promotion", _("Investment promotion")
@@ -41,7 +43,7 @@ class EventKind(models.TextChoices):
 # Meetings of governing bodies: attendance is taken against the line-up and quorum counted.
 GOVERNING_KINDS = frozenset({EventKind.GENERAL_ASSEMBLY, EventKind.COUNCIL, EventKind.STANDING_COUNCIL})
 # Events whose participants count as "people trained" in the federation's statistics form.
-TRAINING_KINDS = frozenset({EventKind.TRAINING, EventKind.SEMINAR})
+TRAINING_KINDS = frozenset({EventKind.TRAINING, EventKind.MANAGER_TRAINING, EventKind.SEMINAR})
 
 
 class EventStatus(models.TextChoices):
