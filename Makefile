@@ -33,7 +33,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make run               install, prepare and start the product on http://$(HOST):$(PORT)"
 	@echo "make test              install and run the whole test suite (plus migrations-check)"
-	@echo "make bench             the benchmarks: roster, evaluations, money, events, reminders, import, export"
+	@echo "make bench             the benchmarks: roster, evaluations, money, events, reminders, import, export, certificates, annual report"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make demo              seed_demo again: reset demo passwords, print a new API key"
 	@echo "Variables: VENV=$(VENV) DATABASE_URL REDIS_URL DEMO_PASSWORD PYTEST_ARGS HOST PORT"
@@ -208,6 +208,7 @@ bench: migrate
 	$(MANAGE) bench_import
 	$(MANAGE) bench_export
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(MANAGE) bench_certificates
+	$(MANAGE) bench_annual_report
 
 clean:
 	rm -rf staticfiles .pytest_cache

@@ -11,6 +11,7 @@ from django_scopes import scope
 
 from .audit import audit_record
 from .models import ApiKey, AuditEntry, Chamber, IdempotencyKey, NumberSeries, Role, UserPreference
+from .annual.models import AnnualReport, WorkRecord
 from .documents.models import Certificate, CertificateTemplate, DocumentBatch
 from .interchange.models import ExportRecord, ImportBatch, ImportRow
 from .reminders.models import Delivery, ReminderPreference, ReminderSettings
@@ -216,7 +217,25 @@ class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(DocumentBatch)
 class DocumentBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "chamber", "title", "status", "done", "total")
-    list_filter = ("status",)
+    list_display = ("created_at", "chamber", "title", "kind", "status", "done", "total")
+    list_filter = ("kind", "status")
     list_select_related = ("chamber",)
     exclude = ("zip_file",)
+
+
+@admin.register(WorkRecord)
+class WorkRecordAdmin(TenantAdmin):
+    list_display = ("occurred_on", "chamber", "kind", "title", "level", "achieved")
+    list_filter = ("kind", "level", "achieved")
+    search_fields = ("title", "outcome")
+    list_select_related = ("chamber",)
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Edited on the report's own page; the PDF is a cache the app keeps."""
+
+    list_display = ("chamber", "year", "pdf_rendered_at", "updated_at")
+    list_filter = ("year",)
+    list_select_related = ("chamber",)
+    exclude = ("pdf",)

@@ -68,6 +68,8 @@ MENU = (
     MenuEntry(_("Certificates"), "certificates:list", MEMBERS_VIEW, "patch-check", whole_chamber=True),
     MenuEntry(_("Certificate batches"), "document_batches:list", CERTIFICATES_MANAGE, "printer",
               whole_chamber=True),
+    MenuEntry(_("Annual report"), "annual:index", MEMBERS_VIEW, "journal-richtext", whole_chamber=True),
+    MenuEntry(_("Work records"), "annual:records", MEMBERS_VIEW, "journal-text", whole_chamber=True),
     MenuEntry(_("My reviews"), "evaluations:reviews", EVALUATIONS_REVIEW, "clipboard-check"),
     MenuEntry(_("Our evaluations"), "evaluations:mine", EVALUATIONS_APPLY, "trophy"),
     MenuEntry(_("My enterprise"), "members:portal", SELF_SERVICE, "briefcase"),

@@ -235,6 +235,23 @@ class Affiliate:
     figures: MemberFigures
 
 
+def federation_affiliate_chambers(*, federation):
+    """The chambers a federation supervises, directly or through a lower federation, by name
+    (a queryset; dissolved chambers and those under a dissolved federation left out)."""
+    direct = Q(supervising_federation=federation)
+    # One level further: the chambers of a district federation are seen by its city federation.
+    through = Q(supervising_federation__supervising_federation=federation) & ~Q(
+        supervising_federation__status=ChamberStatus.DISSOLVED
+    )
+    return (
+        Chamber.objects.filter(direct | through)
+        .exclude(pk=federation.pk)
+        .exclude(status=ChamberStatus.DISSOLVED)
+        .select_related("supervising_federation")
+        .order_by("name", "pk")
+    )
+
+
 def federation_affiliate_figures(*, federation, affiliate_slug=None, today=None):
     """The chambers a federation supervises, directly or through a lower federation, with
     aggregate member figures only: two queries whatever the number of chambers.
@@ -244,18 +261,7 @@ def federation_affiliate_figures(*, federation, affiliate_slug=None, today=None)
     """
     from members.models import Membership
 
-    direct = Q(supervising_federation=federation)
-    # One level further: the chambers of a district federation are seen by its city federation.
-    through = Q(supervising_federation__supervising_federation=federation) & ~Q(
-        supervising_federation__status=ChamberStatus.DISSOLVED
-    )
-    chambers = (
-        Chamber.objects.filter(direct | through)
-        .exclude(pk=federation.pk)
-        .exclude(status=ChamberStatus.DISSOLVED)
-        .select_related("supervising_federation")
-        .order_by("name", "pk")
-    )
+    chambers = federation_affiliate_chambers(federation=federation)
     if affiliate_slug is not None:
         chambers = chambers.filter(slug=affiliate_slug)
     chambers = list(chambers)

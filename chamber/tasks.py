@@ -58,3 +58,5 @@ from .interchange.tasks import *  # noqa: E402,F401,F403
 
 # Certificates and document batches are rendered here (WeasyPrint).
 from .documents.tasks import *  # noqa: E402,F401,F403
+# And the annual report's (chamber/annual/).
+from .annual.tasks import *  # noqa: E402,F401,F403

@@ -49,7 +49,7 @@ class WorkRecord(TenantModel):
     # Honours and proposals: the level awarding or receiving it.
     level = models.CharField(_("level"), max_length=20, blank=True, choices=Level.choices)
     # Proposals: to which body (people's congress, CPPCC, party congress).
-    body = models.CharField(_("to"), max_length=20, blank=True, choices=ProposalBody.choices)
+    body = models.CharField(_("submitted to"), max_length=20, blank=True, choices=ProposalBody.choices)
     medium = models.CharField(_("medium"), max_length=20, blank=True, choices=Medium.choices)
     # Investment projects: the amount contracted.
     amount = models.DecimalField(_("amount (CNY)"), max_digits=18, decimal_places=2, null=True, blank=True,

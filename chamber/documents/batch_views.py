@@ -3,7 +3,9 @@ form to start one for a campaign, a batch's page with its progress bar (htmx pol
 fragment while a worker renders) and the zip to download once it is ready.
 
 Everything here needs CERTIFICATES_MANAGE at the chamber root (a branch-limited role gets
-403): the zips hold every certificate of a campaign.
+403): the zips hold every certificate of a campaign. A federation's batches of annual
+reports (started from its annual report page, chamber/annual/) are listed here too; the
+roles that manage reports (admin, secretariat) are those that manage certificates.
 """
 from django import forms
 from django.contrib import messages
@@ -15,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from django_scopes import scopes_disabled
 
 from chamber.access import CERTIFICATES_MANAGE
 from chamber.uploads import download_response
 
 from .batches import batch_create_for_campaign
-from .models import DocumentBatch, DocumentBatchStatus
+from .models import DocumentBatch, DocumentBatchKind, DocumentBatchStatus
 from .views import WholeChamberMixin
 
 PAGE_SIZE = 50
@@ -104,6 +107,11 @@ class BatchDetailView(BatchMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         batch = self.get_batch()
+        if batch.kind == DocumentBatchKind.ANNUAL_REPORTS:
+            # The reports belong to the chambers the federation supervises (chamber/annual/batches.py).
+            with scopes_disabled():
+                reports = list(batch.annual_reports.select_related("chamber").order_by("chamber__name", "pk"))
+            return super().get_context_data(batch=batch, reports=reports, **kwargs)
         return super().get_context_data(batch=batch, certificates=batch.certificates.order_by("number", "pk"),
                                         **kwargs)
 

@@ -1,4 +1,5 @@
-"""Document batches: every certificate of an evaluations campaign rendered at once, with
+"""Document batches: every certificate of an evaluations campaign, or the annual reports of
+every chamber under a federation (chamber/annual/batches.py), rendered at once, with
 progress the page can poll, and one zip of them all.
 
 `batch_create_for_campaign` issues (or reuses) the certificate of every rating the campaign
@@ -23,9 +24,9 @@ from django_scopes import scope, scopes_disabled
 from chamber.access import CERTIFICATES_MANAGE
 from chamber.audit import audit_record
 
-from .models import Certificate, DocumentBatch, DocumentBatchStatus
+from .models import Certificate, DocumentBatch, DocumentBatchKind, DocumentBatchStatus
 
-__all__ = ["batch_create_for_campaign", "batch_render", "batch_zip_entry_name", "PROGRESS_EVERY"]
+__all__ = ["batch_create_for_campaign", "batch_render", "batch_zip_entry_name", "safe_file_name", "PROGRESS_EVERY"]
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +37,14 @@ PROGRESS_EVERY = 5
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
+def safe_file_name(name):
+    """`name` with what file systems refuse replaced, at most 150 characters (names are free text)."""
+    return _UNSAFE.sub("_", name).strip(" .")[:150]
+
+
 def batch_zip_entry_name(certificate):
-    """`<number>_<holder>.pdf`, with what file systems refuse replaced (holders are free text)."""
-    name = "{}_{}".format(certificate.number, certificate.holder_name)
-    return _UNSAFE.sub("_", name).strip(" .")[:150] + ".pdf"
+    """`<number>_<holder>.pdf`."""
+    return safe_file_name("{}_{}".format(certificate.number, certificate.holder_name)) + ".pdf"
 
 
 def _awarded_ratings(campaign):
@@ -110,19 +115,29 @@ def _progress(batch, done):
     DocumentBatch.objects.filter(pk=batch.pk, status=DocumentBatchStatus.RUNNING, done__lt=done).update(done=done)
 
 
-def _render_and_zip(batch):
+def _certificate_documents(batch):
+    """(zip entry name, key, render) for each certificate of the batch."""
     from .services import certificate_pdf
 
-    certificates = list(batch.certificates.order_by("number", "pk"))
+    for certificate in batch.certificates.order_by("number", "pk"):
+        yield batch_zip_entry_name(certificate), certificate.pk, lambda c=certificate: certificate_pdf(c)
+
+
+def _render_and_zip(batch):
+    if batch.kind == DocumentBatchKind.ANNUAL_REPORTS:
+        from chamber.annual.batches import annual_report_documents
+
+        documents = list(annual_report_documents(batch))
+    else:
+        documents = list(_certificate_documents(batch))
     names = set()
     with tempfile.TemporaryFile() as handle:
         # PDFs are compressed already: storing them keeps the zip quick to write.
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
-            for n, certificate in enumerate(certificates, start=1):
-                data = certificate_pdf(certificate)
-                name = batch_zip_entry_name(certificate)
-                if name in names:  # two holders with the same name and number cannot happen; be safe
-                    name = "{}_{}.pdf".format(name[:-4], certificate.pk)
+            for n, (name, key, render) in enumerate(documents, start=1):
+                data = render()
+                if name in names:  # two documents of the same name: keep both
+                    name = "{}_{}.pdf".format(name[:-4], key)
                 names.add(name)
                 archive.writestr(name, data)
                 if n % PROGRESS_EVERY == 0:
@@ -130,7 +145,7 @@ def _render_and_zip(batch):
         handle.seek(0)
         batch.zip_file.save("batch.zip", File(handle), save=False)
     finished = DocumentBatch.objects.filter(pk=batch.pk, status=DocumentBatchStatus.RUNNING).update(
-        status=DocumentBatchStatus.READY, done=len(certificates), total=len(certificates),
+        status=DocumentBatchStatus.READY, done=len(documents), total=len(documents),
         zip_file=batch.zip_file.name, finished_at=timezone.now(), failure="")
     if not finished:  # another delivery of the task finished first: keep its zip, drop ours
         batch.zip_file.delete(save=False)

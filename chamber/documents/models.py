@@ -11,7 +11,8 @@ from chamber.models import TenantModel
 from chamber.uploads import private_storage
 
 __all__ = [
-    "CertificateKind", "Orientation", "CertificateTemplate", "Certificate", "DocumentBatchStatus", "DocumentBatch",
+    "CertificateKind", "Orientation", "CertificateTemplate", "Certificate", "DocumentBatchStatus",
+    "DocumentBatchKind", "DocumentBatch",
 ]
 
 
@@ -119,12 +120,19 @@ def _batch_zip_path(batch, filename):
     return "document-batches/{}/{}.zip".format(batch.chamber_id, batch.pk)
 
 
+class DocumentBatchKind(models.TextChoices):
+    CERTIFICATES = "certificates", _("Certificates")
+    ANNUAL_REPORTS = "annual_reports", _("Annual reports")
+
+
 class DocumentBatch(TenantModel):
     """Many documents rendered at once (every certificate of a campaign, or the annual
     reports of every chamber a federation supervises), with progress, and the zip of them
     all to download."""
 
     title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentBatchKind.choices,
+                            default=DocumentBatchKind.CERTIFICATES)
     certificates = models.ManyToManyField(Certificate, verbose_name=_("certificates"), related_name="batches",
                                           blank=True)
     # The annual reports belong to the supervised chambers, not to the batch's federation:

@@ -2,6 +2,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -37,6 +38,23 @@ def wan_yuan(value):
         return "—"
     wan = (amount / _WAN).quantize(_FEN, rounding=ROUND_HALF_UP)
     return _("{amount} ten thousand yuan").format(amount="{:,.2f}".format(wan))
+
+
+@register.filter
+def figure(value):
+    """A report figure: 1,234 / 1,234.50 / 95.5, or 「未记录」 when the data cannot answer it
+    (None), never a silent 0 (the annual report's rule)."""
+    if value is None:
+        return format_html('<span class="not-recorded">{}</span>', _("Not recorded"))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):
+        return "{:,.2f}".format(value.quantize(_FEN, rounding=ROUND_HALF_UP))
+    if isinstance(value, float):
+        return "{:,.1f}".format(value)
+    if isinstance(value, int):
+        return "{:,}".format(value)
+    return value
 
 
 @register.simple_tag(takes_context=True)

@@ -181,6 +181,11 @@ def event_rows(chamber, member, admin_user):
         certificate = Certificate.objects.create(chamber=chamber, kind="membership", number="ZS-2026-00001",
                                                  holder_name="光电企业", title="会员单位", issuer_name="商会")
         DocumentBatch.objects.create(chamber=chamber, title="会员证书", total=1).certificates.add(certificate)
+        from chamber.annual.models import AnnualReport, WorkRecord
+
+        WorkRecord.objects.create(chamber=chamber, kind="research_report", occurred_on="2026-03-01",
+                                  title="民营企业融资难调研报告")
+        AnnualReport.objects.create(chamber=chamber, year=2026, summary="本年度工作总结")
     return event
 
 
