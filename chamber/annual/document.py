@@ -1,4 +1,4 @@
-"""The annual report as a printed document (PDF) and as a workbook (xlsx).
+"""The annual report as a printed document (PDF); its workbook is chamber/annual/workbook.py.
 
 Both are built from the figures dict alone (`chamber.annual.figures.annual_report_figures`,
 whose docstring is the contract): no queries here, so what is printed is exactly what was
@@ -12,8 +12,6 @@ Numbers: thousands separators everywhere; money (the Decimal figures) with two d
 percentages with one. The words follow the active language (the figures' labels were
 translated when the figures were computed); Chinese is the default.
 """
-import datetime
-import io
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,15 +23,12 @@ from django.utils.translation import get_language, pgettext
 
 from chamber.charts import FONT_FAMILY, ChartItem, bar_chart, donut_chart, line_chart
 from chamber.documents.rendering import render_pdf
-from chamber.interchange.writing import AMOUNT_FORMAT, clean_text, display_width, is_formula_like
 
-__all__ = ["report_pdf", "report_xlsx", "report_context", "number_text"]
+__all__ = ["report_pdf", "report_context", "number_text", "not_recorded_text", "is_percent", "dues_rows",
+           "month_label"]
 
 TEMPLATE = "annual/report.html"
 PERCENT_UNITS = ("%", "％")
-PERCENT_FORMAT = "0.0"
-COUNT_FORMAT = "#,##0"
-DECIMAL_FORMAT = "#,##0.0"
 # The SVG charts name the web site's font stack, whose first family (system-ui) resolves
 # to a non-CJK font on a server; printed, they use the document's sans face so that every
 # glyph comes from the embedded Noto CJK subsets.
@@ -45,14 +40,14 @@ _CJK_NUMERALS = "一二三四五六七八九十"
 # --- Values -----------------------------------------------------------------------------------
 
 
-def _is_percent(unit):
+def is_percent(unit):
     return unit in PERCENT_UNITS
 
 
 def number_text(value, unit=""):
     """A number as printed: 1,234 / 1,285,600.00 (money, a Decimal) / 90.0 (a percentage,
     or a float such as an average rating)."""
-    if _is_percent(unit) or isinstance(value, float):
+    if is_percent(unit) or isinstance(value, float):
         return "{:,.1f}".format(value)
     if isinstance(value, Decimal):
         return "{:,.2f}".format(value)
@@ -63,7 +58,7 @@ def _with_unit(text, unit):
     """「35家」, 「90.0%」 but "35 people": no space before a CJK unit or a percent sign."""
     if not unit:
         return text
-    if _is_percent(unit) or unicodedata.east_asian_width(unit[0]) in "WF":
+    if is_percent(unit) or unicodedata.east_asian_width(unit[0]) in "WF":
         return text + unit
     return "{} {}".format(text, unit)
 
@@ -111,7 +106,7 @@ def _print_svg(chart):
     return mark_safe(str(chart.svg).replace(_SCREEN_FONT, _PRINT_FONT))
 
 
-def _month_label(month):
+def month_label(month):
     return pgettext("annual report", "Month {month}").format(month=month)
 
 
@@ -175,7 +170,7 @@ def _members_context(members):
     members_unit = pgettext("annual report unit", "members")
     kind_items = [ChartItem(row["label"], row["count"]) for row in members["by_kind"]]
     rank_items = [ChartItem(row["label"], row["count"]) for row in members["by_rank"]]
-    months = [_month_label(row["month"]) for row in members["monthly"]]
+    months = [month_label(row["month"]) for row in members["monthly"]]
     kind_title = pgettext("annual report", "Members by kind")
     rank_title = pgettext("annual report", "Members by rank")
     monthly_title = pgettext("annual report", "Members joining and leaving, by month")
@@ -304,11 +299,11 @@ def _dues_context(dues):
     yuan = pgettext("annual report unit", "CNY")
     return _table(
         [pgettext("annual report", "Item"), pgettext("annual report", "Value")],
-        [[label, _num(value, unit)] for label, value, unit in _dues_rows(dues, yuan)],
+        [[label, _num(value, unit)] for label, value, unit in dues_rows(dues, yuan)],
     )
 
 
-def _dues_rows(dues, yuan):
+def dues_rows(dues, yuan):
     return [
         (pgettext("annual report", "Dues invoiced"), dues["invoiced"], yuan),
         (pgettext("annual report", "Dues collected"), dues["collected"], yuan),
@@ -349,236 +344,3 @@ def report_pdf(figures):
     """The printed annual report (PDF bytes): cover, contents, overview, the 17 indicators,
     then one section per subject. Takes a few seconds; the lead's task caches the result."""
     return render_pdf(TEMPLATE, report_context(figures))
-
-
-# --- The workbook -----------------------------------------------------------------------------
-
-
-def _set_text(cell, value):
-    """Put text in a cell so that a spreadsheet never runs it as a formula; returns the text.
-
-    Formula-like text ("=1+1 助学行动") is written the way chamber.interchange.writing writes
-    it to .xlsx: a string cell with Excel's quote prefix, so it shows as typed and stays
-    text when edited. (cell_safe's leading apostrophe is for CSV: inside an .xlsx value it
-    would show in the cell.)"""
-    text = clean_text(value)
-    cell.value = text
-    if is_formula_like(text):
-        # openpyxl has just taken the leading "=" for a formula: make it text again.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return text
-
-
-class _Sheet:
-    """Writes rows to a worksheet: text kept safe, numbers numeric with their format, None
-    as 「未记录」; remembers the widest value of each column for the widths."""
-
-    def __init__(self, book, title):
-        from openpyxl.styles import Font
-
-        self.sheet = book.create_sheet(title=_sheet_title(title))
-        self.next_row = 1
-        self.widths = {}
-        self.bold = Font(bold=True)
-        self.header_row = None
-
-    def _cell(self, column, value, number_format=None, bold=False):
-        cell = self.sheet.cell(row=self.next_row, column=column)
-        if value is None:
-            value = not_recorded_text()
-        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            cell.value = value
-            number_format = number_format or _default_format(value)
-            if number_format:
-                cell.number_format = number_format
-            width = len(number_text(value)) + 2
-        elif isinstance(value, datetime.date):
-            cell.value = value
-            cell.number_format = "yyyy-mm-dd"
-            width = 12
-        else:
-            width = display_width(_set_text(cell, value)) + 2
-        if bold:
-            cell.font = self.bold
-        self.widths[column] = max(self.widths.get(column, 0), width)
-
-    def row(self, values, formats=None, bold=False):
-        """Append one row; `formats` gives the number format of each column (None: by type)."""
-        formats = list(formats or [])
-        for column, value in enumerate(values, 1):
-            self._cell(column, value, formats[column - 1] if column <= len(formats) else None, bold=bold)
-        self.next_row += 1
-
-    def header(self, values):
-        """The header row (bold); the first one stays in view while scrolling."""
-        if self.header_row is None:
-            self.header_row = self.next_row
-        self.row(values, bold=True)
-
-    def caption(self, text):
-        """A bold caption over the next table, after an empty row."""
-        self.next_row += 1
-        self.row([text], bold=True)
-
-    def finish(self, min_width=6, max_width=60):
-        from openpyxl.utils import get_column_letter
-
-        for column, width in self.widths.items():
-            self.sheet.column_dimensions[get_column_letter(column)].width = max(min_width, min(max_width, width))
-        if self.header_row is not None:
-            self.sheet.freeze_panes = "A{}".format(self.header_row + 1)
-
-
-def _default_format(value):
-    if isinstance(value, Decimal):
-        return AMOUNT_FORMAT
-    if isinstance(value, float):
-        return DECIMAL_FORMAT
-    if isinstance(value, int):
-        return COUNT_FORMAT
-    return None
-
-
-def _figure_format(value, unit):
-    return PERCENT_FORMAT if _is_percent(unit) else _default_format(value)
-
-
-def _sheet_title(title):
-    # Excel's limits: 31 characters, none of []:*?/\
-    return "".join(ch for ch in str(title) if ch not in "[]:*?/\\").strip()[:31] or "Sheet"
-
-
-def _statistics_sheet(book, figures):
-    sheet = _Sheet(book, pgettext("annual report sheet", "Statistics"))
-    sheet.header([pgettext("annual report", "No."), pgettext("annual report", "Indicator"),
-                  pgettext("annual report", "Item"), pgettext("annual report", "Value"),
-                  pgettext("annual report", "Unit")])
-    for indicator in figures["indicators"]:
-        for figure in indicator["figures"]:
-            unit = figure.get("unit", "")
-            sheet.row([indicator["number"], indicator["title"], figure["label"], figure["value"], unit],
-                      formats=[None, None, None, _figure_format(figure["value"], unit), None])
-    sheet.finish()
-
-
-def _items_sheet(book, figures):
-    """The named things under the indicators (honours, typical cases, reports ...)."""
-    sheet = _Sheet(book, pgettext("annual report sheet", "Named items"))
-    sheet.header([pgettext("annual report", "No."), pgettext("annual report", "Indicator"),
-                  pgettext("annual report", "Title"), pgettext("annual report", "Detail")])
-    for indicator in figures["indicators"]:
-        for item in indicator.get("items") or []:
-            sheet.row([indicator["number"], indicator["title"], item["title"], item.get("detail", "")])
-    sheet.finish()
-
-
-def _members_sheet(book, members):
-    sheet = _Sheet(book, pgettext("annual report sheet", "Members"))
-    sheet.header([pgettext("annual report", "Group"), pgettext("annual report", "Item"),
-                  pgettext("annual report", "Count")])
-    total = pgettext("annual report", "Totals")
-    for label, value in ((pgettext("annual report", "Members at year end"), members["total"]),
-                         (pgettext("annual report", "Joined this year"), members["new"]),
-                         (pgettext("annual report", "Left this year"), members["left"])):
-        sheet.row([total, label, value])
-    for group, key in ((pgettext("annual report", "Members by kind"), "by_kind"),
-                       (pgettext("annual report", "Members by rank"), "by_rank"),
-                       (pgettext("annual report", "Members by branch"), "by_branch"),
-                       (pgettext("annual report", "Members by industry section"), "by_industry"),
-                       (pgettext("annual report", "Members by industry division"), "by_division")):
-        for row in members[key]:
-            sheet.row([group, row["label"], row["count"]])
-    joined, left = pgettext("annual report", "Joined, by month"), pgettext("annual report", "Left, by month")
-    for row in members["monthly"]:
-        sheet.row([joined, _month_label(row["month"]), row["joined"]])
-    for row in members["monthly"]:
-        sheet.row([left, _month_label(row["month"]), row["left"]])
-    sheet.finish()
-
-
-def _event_values(row):
-    return [row["events"], row["participants"], row["people_trained"], row["deals_signed"], row["deals_amount"]]
-
-
-def _events_sheet(book, events):
-    sheet = _Sheet(book, pgettext("annual report sheet", "Events"))
-    sheet.header([pgettext("annual report", "Kind"), pgettext("annual report", "Events"),
-                  pgettext("annual report", "Participants"), pgettext("annual report", "People trained"),
-                  pgettext("annual report", "Deals signed"), pgettext("annual report", "Amount signed (CNY)")])
-    for row in events["rows"]:
-        sheet.row([row["label"], *_event_values(row)])
-    sheet.row([pgettext("annual report", "Total"), *_event_values(events["total"])], bold=True)
-    sheet.finish()
-
-
-def _requests_sheet(book, requests):
-    sheet = _Sheet(book, pgettext("annual report sheet", "Requests"))
-    sheet.header([pgettext("annual report", "Category"), pgettext("annual report", "Raised"),
-                  pgettext("annual report", "Resolved")])
-    for row in requests["by_category"]:
-        sheet.row([row["label"], row["raised"], row["resolved"]])
-    sheet.row([pgettext("annual report", "Total"), requests["raised"], requests["resolved"]], bold=True)
-    sheet.caption(pgettext("annual report", "Summary"))
-    for label, value in ((pgettext("annual report", "Could not be resolved"), requests["unresolvable"]),
-                         (pgettext("annual report", "Still open"), requests["open"]),
-                         (pgettext("annual report", "Average rating"), requests["average_rating"])):
-        sheet.row([label, value])
-    sheet.caption(pgettext("annual report", "Typical cases"))
-    sheet.row([pgettext("annual report", "Title"), pgettext("annual report", "Category"),
-               pgettext("annual report", "Closed on"), pgettext("annual report", "Resolution")], bold=True)
-    for case in requests["typical_cases"]:
-        sheet.row([case["title"], case["category"], case["closed_on"], case["resolution"]])
-    sheet.finish()
-
-
-def _charity_sheet(book, charity):
-    sheet = _Sheet(book, pgettext("annual report sheet", "Charity"))
-    sheet.header([pgettext("annual report", "Item"), pgettext("annual report", "Value")])
-    for label, value in ((pgettext("annual report", "Charity programmes"), charity["programmes"]),
-                         (pgettext("annual report", "Charity activities"), charity["activities"]),
-                         (pgettext("annual report", "Donations"), charity["donations"]),
-                         (pgettext("annual report", "Money donated (CNY)"), charity["amount_money"]),
-                         (pgettext("annual report", "Goods donated, value (CNY)"), charity["amount_goods"])):
-        sheet.row([label, value])
-    sheet.caption(pgettext("annual report", "By programme"))
-    sheet.row([pgettext("annual report", "Programme"), pgettext("annual report", "Donations"),
-               pgettext("annual report", "Amount (CNY)")], bold=True)
-    for row in charity["by_programme"]:
-        sheet.row([row["label"], row["donations"], row["amount"]])
-    sheet.caption(pgettext("annual report", "Top donors"))
-    sheet.row([pgettext("annual report", "No."), pgettext("annual report", "Donor"),
-               pgettext("annual report", "Amount (CNY)")], bold=True)
-    for index, row in enumerate(charity["top_donors"], 1):
-        sheet.row([index, row["name"], row["amount"]])
-    sheet.finish()
-
-
-def _dues_sheet(book, dues):
-    sheet = _Sheet(book, pgettext("annual report sheet", "Dues"))
-    sheet.header([pgettext("annual report", "Item"), pgettext("annual report", "Value"),
-                  pgettext("annual report", "Unit")])
-    for label, value, unit in _dues_rows(dues, pgettext("annual report unit", "CNY")):
-        sheet.row([label, value, unit], formats=[None, _figure_format(value, unit), None])
-    sheet.finish()
-
-
-def report_xlsx(figures):
-    """The annual report as an .xlsx workbook (bytes): 统计表 (one row per figure of the 17
-    indicators), then 会员, 活动, 诉求, 慈善, 会费, and the named items under the indicators."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    _statistics_sheet(book, figures)
-    _members_sheet(book, figures["members"])
-    _events_sheet(book, figures["events"])
-    _requests_sheet(book, figures["requests"])
-    _charity_sheet(book, figures["charity"])
-    _dues_sheet(book, figures["dues"])
-    _items_sheet(book, figures)
-    book.properties.title = report_title(figures)
-    book.properties.creator = figures["chamber"]["name"]
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

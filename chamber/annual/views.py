@@ -139,7 +139,7 @@ class ReportXlsxView(ReportMixin, View):
     """The report's figures as a workbook for the federation (made on the spot: it is small)."""
 
     def get(self, request, *args, **kwargs):
-        from .document import report_xlsx
+        from .workbook import report_xlsx
 
         report = annual_report_get(chamber=self.chamber, year=self.year)
         figures, _digest = report_figures(chamber=self.chamber, year=self.year, report=report)

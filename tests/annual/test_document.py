@@ -10,7 +10,8 @@ import pytest
 from django.utils import translation
 from django.utils.translation import pgettext
 
-from chamber.annual.document import report_context, report_pdf, report_xlsx
+from chamber.annual.document import report_context, report_pdf
+from chamber.annual.workbook import report_xlsx
 from chamber.charts import PALETTE
 from chamber.documents.rendering import StaticOnlyURLFetcher
 from tests.documents.pdf import assert_cjk_pdf, pdf_reader, pdf_text

@@ -129,7 +129,7 @@ class Command(BaseCommand):
     # --- measuring ----------------------------------------------------------------------------
 
     def measure(self, chamber, runs):
-        from chamber.annual.document import report_xlsx
+        from chamber.annual.workbook import report_xlsx
         from chamber.annual.figures import annual_report_figures
         from chamber.annual.generation import annual_report_render
 
