@@ -66,7 +66,7 @@ MENU = (
               whole_chamber=True),
     MenuEntry(_("Exports"), "exports:log", MEMBERS_VIEW, "download"),
     MenuEntry(_("Certificates"), "certificates:list", MEMBERS_VIEW, "patch-check", whole_chamber=True),
-    MenuEntry(_("Certificate batches"), "document_batches:list", CERTIFICATES_MANAGE, "printer",
+    MenuEntry(_("Print batches"), "document_batches:list", CERTIFICATES_MANAGE, "printer",
               whole_chamber=True),
     MenuEntry(_("Annual report"), "annual:index", MEMBERS_VIEW, "journal-richtext", whole_chamber=True),
     MenuEntry(_("Work records"), "annual:records", MEMBERS_VIEW, "journal-text", whole_chamber=True),
