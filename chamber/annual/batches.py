@@ -7,9 +7,10 @@ aggregate figures and public facts only (officers of the term, named honours, do
 agreed to be named): no roster, mobile or ID number. The report rows belong to the
 supervised chambers; each is printed inside its own chamber's scope.
 """
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
@@ -19,10 +20,12 @@ from chamber.documents.models import DocumentBatch, DocumentBatchKind
 from chamber.models import ChamberKind
 from chamber.selectors import federation_affiliate_chambers
 
-from .generation import annual_report_render, report_file_name
+from .generation import annual_report_render, annual_report_render_failed, report_file_name
 from .models import AnnualReport
 
 __all__ = ["reporting_chambers", "affiliate_report_rows", "annual_batch_create", "annual_report_documents"]
+
+logger = logging.getLogger(__name__)
 
 
 def reporting_chambers(federation):
@@ -51,18 +54,20 @@ def annual_batch_create(*, federation, year, actor, access):
     if len(chambers) == 1:
         raise ValidationError(_("No chamber is affiliated to this federation yet: there is nothing to print."))
     ids = [c.pk for c in chambers]
-    with transaction.atomic(), scopes_disabled():
-        # The report rows of the supervised chambers, made where missing (one insert).
-        AnnualReport.objects.bulk_create([AnnualReport(chamber_id=pk, year=year) for pk in ids],
-                                         ignore_conflicts=True)
-        reports = list(AnnualReport.objects.filter(chamber_id__in=ids, year=year))
+    with transaction.atomic():
+        with scopes_disabled():
+            # The report rows of the supervised chambers, made where missing (one insert).
+            AnnualReport.objects.bulk_create([AnnualReport(chamber_id=pk, year=year) for pk in ids],
+                                             ignore_conflicts=True)
+            reports = list(AnnualReport.objects.filter(chamber_id__in=ids, year=year))
         batch = DocumentBatch.objects.create(
-            chamber=federation, kind=DocumentBatchKind.ANNUAL_REPORTS, language=translation.get_language(),
+            chamber=federation, kind=DocumentBatchKind.ANNUAL_REPORTS,
             title=_("Annual reports {year} of {federation} and its chambers").format(year=year,
                                                                                      federation=federation.name),
             total=len(reports), created_by=actor,
         )
-        batch.annual_reports.set(reports)
+        with scopes_disabled():  # the through rows name the supervised chambers' reports
+            batch.annual_reports.set(reports)
         audit_record(chamber=federation, actor=actor, action="create", target=batch,
                      changes={"year": year, "annual_reports": len(reports)})
         from chamber.documents.tasks import document_batch_render
@@ -71,17 +76,24 @@ def annual_batch_create(*, federation, year, actor, access):
     return batch
 
 
-def _render_in_scope(report, language):
+def _render_in_scope(report):
+    """The report's PDF, or None when it could not be printed (noted on its row; the batch
+    goes on with the other chambers)."""
     with scope(chamber=report.chamber):
-        return annual_report_render(report, language)
+        try:
+            return annual_report_render(report)
+        except Exception as error:
+            logger.exception("annual report %s of a federation's batch could not be printed", report.pk)
+            annual_report_render_failed(report, error)
+            return None
 
 
 def annual_report_documents(batch):
-    """(zip entry name, key, render) for each annual report of the batch, by chamber name."""
+    """(zip entry name, key, render) for each annual report of the batch, by chamber name:
+    only chambers the federation still supervises when the worker gets to the batch."""
+    supervised = {c.pk for c in reporting_chambers(batch.chamber)}
     with scopes_disabled():
-        reports = list(batch.annual_reports.select_related("chamber").order_by("chamber__name", "pk"))
-    language = batch.language or translation.get_language()
+        reports = list(batch.annual_reports.filter(chamber_id__in=supervised).select_related("chamber")
+                       .order_by("chamber__name", "pk"))
     for report in reports:
-        with translation.override(language):
-            name = report_file_name(report.chamber, report.year, ".pdf")
-        yield name, report.pk, lambda r=report: _render_in_scope(r, language)
+        yield report_file_name(report.chamber, report.year, ".pdf"), report.pk, lambda r=report: _render_in_scope(r)

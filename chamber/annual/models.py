@@ -75,7 +75,8 @@ class WorkRecord(TenantModel):
 
 
 def _report_pdf_path(report, filename):
-    return "annual-reports/{}/{}-{}.pdf".format(report.chamber_id, report.year, report.pk)
+    # `filename` carries the digest of the figures printed (chamber.annual.generation).
+    return "annual-reports/{}/{}-{}-{}".format(report.chamber_id, report.year, report.pk, filename)
 
 
 class AnnualReport(TenantModel):
@@ -97,7 +98,6 @@ class AnnualReport(TenantModel):
     pdf = models.FileField(_("PDF"), storage=private_storage, upload_to=_report_pdf_path, blank=True,
                            max_length=200)
     pdf_digest = models.CharField(_("digest of the figures printed"), max_length=64, blank=True)
-    pdf_language = models.CharField(_("language"), max_length=10, blank=True)
     pdf_rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
     render_requested_at = models.DateTimeField(_("rendering asked for at"), null=True, blank=True)
     render_failure = models.CharField(_("why rendering failed"), max_length=500, blank=True)

@@ -9,7 +9,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
-def annual_report_render(report_id, language):
+def annual_report_render(report_id):
     """Print one annual report into its cache (reused when its figures still hold)."""
     from django_scopes import scope, scopes_disabled
 
@@ -22,7 +22,7 @@ def annual_report_render(report_id, language):
         return
     with scope(chamber=report.chamber):
         try:
-            render(report, language)
+            render(report)
         except Exception as error:
             logger.exception("annual report %s could not be printed", report_id)
             annual_report_render_failed(report, error)

@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,13 +22,20 @@ from chamber.documents.views import WholeChamberMixin
 from chamber.models import ChamberKind
 from chamber.uploads import download_response
 
+from chamber.interchange.exporting import XLSX_TYPE
+
 from .batches import affiliate_report_rows, annual_batch_create
-from .generation import annual_report_render_request, report_figures, report_file_name, report_pdf_current
+from .generation import (
+    REPORT_LANGUAGE,
+    annual_report_render_request,
+    render_state,
+    report_figures,
+    report_file_name,
+    report_pdf_current,
+)
 from .models import WorkRecordKind
 from .selectors import annual_report_get
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .services import YEAR_MAX, YEAR_MIN
 
 
 def report_years(today=None):
@@ -36,24 +44,13 @@ def report_years(today=None):
     return list(range(year, year - 6, -1))
 
 
-def render_state(report):
-    """What the page says about the PDF: "waiting" while a worker prints it, "failed", or ""."""
-    if report is None or report.render_requested_at is None:
-        return ""
-    if report.render_failure:
-        return "failed"
-    if report.pdf_rendered_at is None or report.pdf_rendered_at < report.render_requested_at:
-        return "waiting"
-    return ""
-
-
 class ReportMixin(WholeChamberMixin):
     permission = MEMBERS_VIEW
     write_permission = REPORTS_MANAGE
 
     def dispatch(self, request, *args, **kwargs):
         year = kwargs.get("year")
-        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -82,6 +79,11 @@ class ReportView(ReportMixin, TemplateView):
         report = annual_report_get(chamber=self.chamber, year=self.year)
         figures, digest = report_figures(chamber=self.chamber, year=self.year, report=report)
         current = report_pdf_current(report, digest)
+        if translation.get_language() != REPORT_LANGUAGE:
+            # The PDF is printed in the report's language; the page speaks the reader's.
+            from .figures import annual_report_figures
+
+            figures = annual_report_figures(chamber=self.chamber, year=self.year, report=report)
         unrecorded = [(indicator, figure) for indicator in figures["indicators"] for figure in indicator["figures"]
                       if figure["value"] is None]
         return super().get_context_data(
@@ -90,6 +92,7 @@ class ReportView(ReportMixin, TemplateView):
             can_manage=self.can_manage, unrecorded_count=len(unrecorded),
             record_kinds=WorkRecordKind.choices,
             is_federation=self.chamber.kind == ChamberKind.FEDERATION and self.access.covers(FEDERATION_VIEW, None),
+            year_running=self.year == timezone.localdate().year,
             **kwargs)
 
 
@@ -143,20 +146,16 @@ class ReportXlsxView(ReportMixin, View):
 
         report = annual_report_get(chamber=self.chamber, year=self.year)
         figures, _digest = report_figures(chamber=self.chamber, year=self.year, report=report)
-        data = report_xlsx(figures)
+        with translation.override(REPORT_LANGUAGE):  # a document for the federation, as the PDF
+            data = report_xlsx(figures)
         audit_record(chamber=self.chamber, actor=request.user, action="export", target=self.chamber,
                      changes={"annual_report": self.year, "format": "xlsx"})
         response = HttpResponse(data, content_type=XLSX_TYPE)
-        filename = report_file_name(self.chamber, self.year, ".xlsx")
-        response["Content-Disposition"] = _attachment(filename)
+        response["Content-Disposition"] = content_disposition_header(
+            True, report_file_name(self.chamber, self.year, ".xlsx"))
+        response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-def _attachment(filename):
-    from django.utils.http import content_disposition_header
-
-    return content_disposition_header(True, filename)
 
 
 class AffiliateReportsView(ReportMixin, TemplateView):

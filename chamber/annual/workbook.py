@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import pgettext
 
-from chamber.interchange.writing import AMOUNT_FORMAT, clean_text, display_width, is_formula_like
+from chamber.interchange.writing import AMOUNT_FORMAT, as_text, clean_text, display_width, sheet_title
 
 from .document import dues_rows, is_percent, month_label, not_recorded_text, number_text, report_title
 
@@ -24,17 +24,12 @@ DECIMAL_FORMAT = "#,##0.0"
 def _set_text(cell, value):
     """Put text in a cell so that a spreadsheet never runs it as a formula; returns the text.
 
-    Formula-like text ("=1+1 助学行动") is written the way chamber.interchange.writing writes
-    it to .xlsx: a string cell with Excel's quote prefix, so it shows as typed and stays
-    text when edited. (cell_safe's leading apostrophe is for CSV: inside an .xlsx value it
-    would show in the cell.)"""
-    text = clean_text(value)
-    cell.value = text
-    if is_formula_like(text):
-        # openpyxl has just taken the leading "=" for a formula: make it text again.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return text
+    Formula-like text ("=1+1 助学行动") is kept as typed, as chamber.interchange.writing
+    keeps it: a string cell with Excel's quote prefix. (cell_safe's leading apostrophe is
+    for CSV: inside an .xlsx value it would show in the cell.)"""
+    cell.value = clean_text(value)
+    as_text(cell)
+    return cell.value
 
 
 class _Sheet:
@@ -44,7 +39,7 @@ class _Sheet:
     def __init__(self, book, title):
         from openpyxl.styles import Font
 
-        self.sheet = book.create_sheet(title=_sheet_title(title))
+        self.sheet = book.create_sheet(title=sheet_title(title))
         self.next_row = 1
         self.widths = {}
         self.bold = Font(bold=True)
@@ -109,11 +104,6 @@ def _default_format(value):
 
 def _figure_format(value, unit):
     return PERCENT_FORMAT if is_percent(unit) else _default_format(value)
-
-
-def _sheet_title(title):
-    # Excel's limits: 31 characters, none of []:*?/\
-    return "".join(ch for ch in str(title) if ch not in "[]:*?/\\").strip()[:31] or "Sheet"
 
 
 def _statistics_sheet(book, figures):

@@ -9,7 +9,7 @@ roles that manage reports (admin, secretariat) are those that manage certificate
 """
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
@@ -19,14 +19,16 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_scopes import scopes_disabled
 
-from chamber.access import CERTIFICATES_MANAGE
+from chamber.access import CERTIFICATES_MANAGE, REPORTS_MANAGE
 from chamber.uploads import download_response
 
-from .batches import batch_create_for_campaign
+from .batches import batch_create_for_campaign, safe_file_name
 from .models import DocumentBatch, DocumentBatchKind, DocumentBatchStatus
 from .views import WholeChamberMixin
 
 PAGE_SIZE = 50
+BATCH_CAPABILITY = {DocumentBatchKind.CERTIFICATES: CERTIFICATES_MANAGE,
+                    DocumentBatchKind.ANNUAL_REPORTS: REPORTS_MANAGE}
 
 
 def campaigns_with_ratings(chamber):
@@ -63,6 +65,9 @@ class BatchMixin(WholeChamberMixin):
                  .select_related("created_by").first())
         if batch is None:
             raise Http404
+        # Each kind of batch is opened with the capability that makes it.
+        if not self.access.covers(BATCH_CAPABILITY[batch.kind], None):
+            raise PermissionDenied
         return _batch_present(batch)
 
 
@@ -132,5 +137,5 @@ class BatchDownloadView(BatchMixin, View):
         batch = self.get_batch()
         if batch.status != DocumentBatchStatus.READY or not batch.zip_file:
             raise Http404
-        filename = "{}.zip".format(batch.title.replace("/", "_"))
+        filename = safe_file_name(batch.title) + ".zip"
         return download_response(batch.zip_file, filename=filename, content_type="application/zip")

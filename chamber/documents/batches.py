@@ -124,24 +124,35 @@ def _certificate_documents(batch):
 
 
 def _render_and_zip(batch):
+    """Render each document into one zip. A document whose render returns None (an annual
+    report that could not be printed; its row says why) is left out and named in a list
+    at the end of the zip."""
     if batch.kind == DocumentBatchKind.ANNUAL_REPORTS:
         from chamber.annual.batches import annual_report_documents
 
         documents = list(annual_report_documents(batch))
+        # An annual report takes seconds: the bar moves after each one.
+        every = 1
     else:
         documents = list(_certificate_documents(batch))
-    names = set()
+        every = PROGRESS_EVERY
+    names, missing = set(), []
     with tempfile.TemporaryFile() as handle:
         # PDFs are compressed already: storing them keeps the zip quick to write.
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
             for n, (name, key, render) in enumerate(documents, start=1):
                 data = render()
-                if name in names:  # two documents of the same name: keep both
-                    name = "{}_{}.pdf".format(name[:-4], key)
-                names.add(name)
-                archive.writestr(name, data)
-                if n % PROGRESS_EVERY == 0:
+                if data is None:
+                    missing.append(name)
+                else:
+                    if name in names:  # two documents of the same name: keep both
+                        name = "{}_{}.pdf".format(name[:-4], key)
+                    names.add(name)
+                    archive.writestr(name, data)
+                if n % every == 0:
                     _progress(batch, n)
+            if missing:
+                archive.writestr(_("Not printed.txt"), "\n".join(missing) + "\n")
         handle.seek(0)
         batch.zip_file.save("batch.zip", File(handle), save=False)
     finished = DocumentBatch.objects.filter(pk=batch.pk, status=DocumentBatchStatus.RUNNING).update(

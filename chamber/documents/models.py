@@ -139,8 +139,6 @@ class DocumentBatch(TenantModel):
     # read across the wall on purpose (chamber/annual/batches.py).
     annual_reports = models.ManyToManyField("chamber.AnnualReport", verbose_name=_("annual reports"),
                                             related_name="batches", blank=True)
-    # The language the batch's documents are printed in: its creator's.
-    language = models.CharField(_("language"), max_length=10, blank=True)
     total = models.PositiveIntegerField(_("documents"), default=0)
     done = models.PositiveIntegerField(_("rendered"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=DocumentBatchStatus.choices,

@@ -117,7 +117,7 @@ def write_xlsx(target, headers, rows, *, sheet_title="Sheet1", caption=None, wid
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_sheet_title(sheet_title))
+    sheet = book.create_sheet(title=sheet_title(sheet_title))
     # Both must be set before the first row: a write-only sheet writes its head then.
     for index, header in enumerate(headers, 1):
         width = widths[index - 1] if widths else None
@@ -127,12 +127,12 @@ def write_xlsx(target, headers, rows, *, sheet_title="Sheet1", caption=None, wid
     _use_fast_rows(sheet, len(headers))
     bold = Font(bold=True)
     if caption:
-        cell = _as_text(WriteOnlyCell(sheet, value=clean_text(caption)))
+        cell = as_text(WriteOnlyCell(sheet, value=clean_text(caption)))
         cell.font = bold
         sheet.append([cell])
     header_cells = []
     for header in headers:
-        cell = _as_text(WriteOnlyCell(sheet, value=clean_text(header)))
+        cell = as_text(WriteOnlyCell(sheet, value=clean_text(header)))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -248,13 +248,13 @@ def _number(value):
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _sheet_title(title):
+def sheet_title(title):
     # Excel's limits: 31 characters, none of []:*?/\
     title = "".join(ch for ch in str(title) if ch not in "[]:*?/\\").strip() or "Sheet1"
     return title[:31]
 
 
-def _as_text(cell):
+def as_text(cell):
     """Make a cell text whatever its content: openpyxl reads a string starting with "=" as
     a formula, so the type is set back to string (and quote-prefixed for Excel)."""
     if cell.data_type == "f" or is_formula_like(cell.value):
@@ -272,7 +272,7 @@ def _xlsx_value(sheet, value, number_format, cell_class):
     if isinstance(value, str):
         value = clean_text(value)
         if is_formula_like(value):
-            return _as_text(cell_class(sheet, value=value))
+            return as_text(cell_class(sheet, value=value))
         return value
     if isinstance(value, datetime.datetime):
         cell = cell_class(sheet, value=local_naive(value))

@@ -4,6 +4,7 @@ federation's batch of its chambers' reports; outsiders get 404, read-only staff 
 writes, branch-limited roles 403."""
 import datetime
 import io
+import os
 import zipfile
 
 import openpyxl
@@ -82,6 +83,13 @@ def test_a_branch_secretary_gets_403_since_the_report_counts_the_whole_chamber(c
     assert _client(branch_secretary).get(_url("report", chamber, year=YEAR)).status_code == 403
 
 
+@pytest.mark.parametrize("name, method", [
+    ("status", "get"), ("pdf", "get"), ("xlsx", "get"), ("generate", "post"),
+])
+def test_a_branch_secretary_gets_403_on_every_report_page(chamber, branch_secretary, name, method):
+    assert getattr(_client(branch_secretary), method)(_url(name, chamber, year=YEAR)).status_code == 403
+
+
 @pytest.mark.parametrize("year", [1999, 2101])
 def test_a_year_out_of_range_is_404(chamber, admin_user, year):
     assert _client(admin_user).get(_url("report", chamber, year=year)).status_code == 404
@@ -123,8 +131,7 @@ def test_printing_stores_the_pdf_and_the_page_offers_it(chamber, admin_user, mem
                                                          django_capture_on_commit_callbacks):
     client = _client(admin_user)
     report = _print(client, chamber, django_capture_on_commit_callbacks)
-    assert report.pdf and report.pdf_digest and report.pdf_language == "zh-hans"
-    assert report.pdf_rendered_at >= report.render_requested_at
+    assert report.pdf and report.pdf_digest and report.render_requested_at is None  # asked and answered
     page = client.get(_url("report", chamber, year=YEAR)).content.decode()
     assert 'id="report-pdf"' in page
     response = client.get(_url("pdf", chamber, year=YEAR))
@@ -163,6 +170,64 @@ def test_printing_again_without_a_change_reuses_the_file(chamber, admin_user, me
     monkeypatch.setattr(document, "report_pdf", must_not_render)
     second = _print(client, chamber, django_capture_on_commit_callbacks)
     assert (second.pdf.name, second.pdf_rendered_at) == (first.pdf.name, first.pdf_rendered_at)
+    # The request was answered: the page does not wait for ever and offers the file.
+    page = client.get(_url("report", chamber, year=YEAR)).content.decode()
+    assert 'data-state="idle"' in page and 'id="report-pdf"' in page and 'id="report-generate"' in page
+
+
+def test_a_render_from_a_stale_row_leaves_one_file(chamber, admin_user, member,
+                                                   django_capture_on_commit_callbacks):
+    """A batch holds a report row loaded before the user printed; when it gets to the report
+    the data has moved: its print replaces the user's and no file is left behind."""
+    client = _client(admin_user)
+    with scope(chamber=chamber):
+        stale = AnnualReport.objects.create(chamber=chamber, year=YEAR)
+    first = _print(client, chamber, django_capture_on_commit_callbacks)
+    _add_member(chamber, "苏州后来光电有限公司", 880002)
+    with scope(chamber=chamber), django_capture_on_commit_callbacks(execute=True):
+        generation.annual_report_render(stale)
+    with scope(chamber=chamber):
+        row = AnnualReport.objects.get(pk=first.pk)
+    assert row.pdf_digest != first.pdf_digest
+    folder = os.path.dirname(row.pdf.path)
+    assert os.listdir(folder) == [os.path.basename(row.pdf.path)]
+
+
+def test_printing_the_same_figures_twice_keeps_the_first_file(chamber, admin_user, member,
+                                                              django_capture_on_commit_callbacks):
+    with scope(chamber=chamber):
+        one = AnnualReport.objects.create(chamber=chamber, year=YEAR)
+        two = AnnualReport.objects.get(pk=one.pk)  # a second copy of the row, as a second worker has
+        two.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            generation.annual_report_render(one)
+        stored = AnnualReport.objects.get(pk=one.pk).pdf.name
+        # The second print found the figures printed already: it reads the file, writes none.
+        with django_capture_on_commit_callbacks(execute=True):
+            generation.annual_report_render(two)
+        assert AnnualReport.objects.get(pk=one.pk).pdf.name == stored
+    assert os.listdir(os.path.dirname(two.pdf.path)) == [os.path.basename(stored)]
+
+
+def test_a_print_nobody_answered_stops_the_waiting(chamber, admin_user):
+    with scope(chamber=chamber):
+        AnnualReport.objects.create(chamber=chamber, year=YEAR,
+                                    render_requested_at=timezone.now() - datetime.timedelta(minutes=20))
+    page = _client(admin_user).get(_url("report", chamber, year=YEAR)).content.decode()
+    assert 'data-state="lost"' in page and 'id="report-generate"' in page
+    assert "hx-trigger" not in page
+
+
+def test_user_text_is_printed_as_text(chamber, admin_user, member, django_capture_on_commit_callbacks):
+    with scope(chamber=chamber):
+        WorkRecord.objects.create(chamber=chamber, kind="publicity", medium="newspaper",
+                                  occurred_on=datetime.date(YEAR, 1, 1), title="<b>商会</b>报道<script>x</script>")
+    client = _client(admin_user)
+    html = client.get(_url("report", chamber, year=YEAR)).content.decode()
+    assert "&lt;b&gt;商会&lt;/b&gt;报道&lt;script&gt;" in html and "<script>x" not in html
+    _print(client, chamber, django_capture_on_commit_callbacks)
+    text = pdf_text(b"".join(client.get(_url("pdf", chamber, year=YEAR)).streaming_content))
+    assert "<b>商会</b>报道" in text
 
 
 def test_a_failed_print_says_why_on_the_page(chamber, admin_user, member, django_capture_on_commit_callbacks,
@@ -189,15 +254,25 @@ def test_the_status_fragment_polls_while_a_worker_prints(chamber, admin_user):
     assert 'data-state="waiting"' in status and "every 2s" in status
 
 
-def test_the_digest_follows_the_language(chamber, member):
-    from django.utils import translation
-
+def test_the_digest_follows_the_language_and_the_layout(chamber, member, monkeypatch):
     with scope(chamber=chamber):
-        with translation.override("zh-hans"):
-            _figures, chinese = generation.report_figures(chamber=chamber, year=YEAR)
-        with translation.override("en"):
-            _figures, english = generation.report_figures(chamber=chamber, year=YEAR)
-    assert chinese != english
+        figures, digest = generation.report_figures(chamber=chamber, year=YEAR)
+    assert digest == generation.figures_digest(figures, "zh-hans")
+    assert generation.figures_digest(figures, "en") != digest
+    monkeypatch.setattr(generation, "layout_version", lambda: "another layout")
+    assert generation.figures_digest(figures, "zh-hans") != digest
+
+
+def test_a_reader_in_english_gets_the_chinese_pdf_and_keeps_it_current(chamber, admin_user, member,
+                                                                       django_capture_on_commit_callbacks):
+    client = _client(admin_user)
+    client.cookies["django_language"] = "en"
+    report = _print(client, chamber, django_capture_on_commit_callbacks)
+    page = client.get(_url("report", chamber, year=YEAR)).content.decode()
+    assert 'id="report-pdf"' in page  # not "out of date" because the reader's language differs
+    assert "Not recorded" in page  # the page itself speaks the reader's language
+    with report.pdf.open("rb") as handle:
+        assert "年度" in pdf_text(handle.read())
 
 
 # --- the workbook ----------------------------------------------------------------------------------
@@ -217,8 +292,21 @@ def test_the_workbook_has_the_17_indicators_and_is_logged(chamber, staff_readonl
 # --- the federation's batch ------------------------------------------------------------------------
 
 
-def test_a_federation_prints_every_chambers_report_as_one_zip(federation, affiliate, fed_admin,
+def test_a_federation_prints_every_chambers_report_as_one_zip(federation, affiliate, other_chamber, fed_admin,
                                                               django_capture_on_commit_callbacks):
+    from chamber.models import ChamberKind, ChamberStatus
+    from chamber.services import chamber_create
+
+    with scopes_disabled():
+        # Under a lower federation: printed too. Dissolved, or nobody's: not printed.
+        district = chamber_create(actor=None, name="江宁区工商联", slug="jn-fed", kind=ChamberKind.FEDERATION,
+                                  division_code="320115", supervising_federation=federation)
+        street = chamber_create(actor=None, name="秣陵街道商会", slug="ml-street", kind=ChamberKind.TOWNSHIP,
+                                division_code="320115", supervising_federation=district)
+        gone = chamber_create(actor=None, name="已注销商会", slug="gone", kind=ChamberKind.TOWNSHIP,
+                              division_code="320115", supervising_federation=federation)
+        gone.status = ChamberStatus.DISSOLVED
+        gone.save()
     client = _client(fed_admin)
     page = client.get(_url("affiliates", federation, year=YEAR))
     assert page.status_code == 200
@@ -228,12 +316,12 @@ def test_a_federation_prints_every_chambers_report_as_one_zip(federation, affili
     assert response.status_code == 302
     with scope(chamber=federation):
         batch = DocumentBatch.objects.get(chamber=federation, kind=DocumentBatchKind.ANNUAL_REPORTS)
-        assert batch.status == DocumentBatchStatus.READY and batch.done == batch.total == 2
+        assert batch.status == DocumentBatchStatus.READY and batch.done == batch.total == 4
         with batch.zip_file.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
             names = archive.namelist()
             texts = {name: pdf_text(archive.read(name)) for name in names}
-    assert len(names) == 2
-    assert any(affiliate.name in name for name in names) and any(federation.name in name for name in names)
+    assert sorted(names) == sorted("{}_{}年度报告.pdf".format(c.name, YEAR)
+                                   for c in (federation, affiliate, district, street))
     affiliate_pdf = next(text for name, text in texts.items() if affiliate.name in name)
     assert affiliate.name in affiliate_pdf
     with scopes_disabled():
@@ -276,3 +364,31 @@ def test_work_records_reach_the_report(chamber, admin_user):
     research = html[html.index('data-indicator="research"'):]
     research = research[:research.index("</tr>")]
     assert "关于优化营商环境的调研报告" in research and "未记录" not in research
+
+
+def test_one_chamber_that_cannot_be_printed_does_not_sink_the_batch(federation, affiliate, fed_admin, monkeypatch,
+                                                                    django_capture_on_commit_callbacks):
+    from chamber.annual import document
+
+    real = document.report_pdf
+
+    def fails_for_the_affiliate(figures):
+        if figures["chamber"]["name"] == affiliate.name:
+            raise RuntimeError("broken logo")
+        return real(figures)
+
+    monkeypatch.setattr(document, "report_pdf", fails_for_the_affiliate)
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(fed_admin).post(_url("affiliates", federation, year=YEAR))
+    with scope(chamber=federation):
+        batch = DocumentBatch.objects.get(chamber=federation)
+        assert batch.status == DocumentBatchStatus.READY
+        with batch.zip_file.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
+            names = archive.namelist()
+            listed = [archive.read(n).decode() for n in names if n.endswith(".txt")]
+    assert "{}_{}年度报告.pdf".format(federation.name, YEAR) in names
+    assert len(listed) == 1 and affiliate.name in listed[0]
+    with scopes_disabled():
+        assert "RuntimeError" in AnnualReport.objects.get(chamber=affiliate, year=YEAR).render_failure
+    page = _client(fed_admin).get(_url("affiliates", federation, year=YEAR)).content.decode()
+    assert "RuntimeError" in page

@@ -156,7 +156,7 @@ class Command(BaseCommand):
             def whole():
                 AnnualReport.objects.filter(pk=report.pk).update(pdf_digest="")  # the cache emptied
                 report.refresh_from_db()
-                return annual_report_render(report, "zh-hans")
+                return annual_report_render(report)
 
             whole()  # warm: fonts, templates
             render_times, size = [], 0
