@@ -12,37 +12,62 @@ What the data lets us know, and the choices made:
   counts, 0 included. Sums of optional figures (participants, people trained, deals) are
   None when no event recorded them. Work-record kinds: the year's records; none → None,
   unless the report confirms the kind as none this year (then 0).
-- `as_of` is 31 December of the year, or today while the year is not over. Records dated
-  after `as_of` (a join date or work record entered ahead) do not count yet.
+- `as_of` is 31 December of the year, or today while the year is not over. It limits the
+  members (dates after it have not happened yet) and the work records (one entered ahead
+  does not count yet). Events, requests and charity are taken for the whole calendar year
+  as recorded so far: an event held, a request closed or a gift pledged in the year counts
+  whatever today is (a date in the year but after today is the record's own business).
 - Members on `as_of` are worked out from the dates, not from today's status: joined on or
-  before `as_of`, not left by then, and more than an applicant (members.figures_members
+  before `as_of`, not left by then, and more than an applicant (figures_members
   .member_on_q says how missing dates are read). New = joined in the year, left = left in
-  the year (applications withdrawn are not leavers). This holds for a past year as long
-  as the dates do; what the roster does not date is taken as it is today: a member's rank,
+  the year. An application withdrawn (its history shows applied → left) is never a member,
+  a new member or a leaver, even if it was entered with a join date. This holds for a
+  past year as long as the dates do; what the roster does not date is taken as it is today: a member's rank,
   branches, kind, industry and division (their history is an audit trail, not a dated
   table), and a suspended or lapsed member counts as a member. So the breakdowns of a
   past year are "the members of then, as they are filed now".
+- Group members (another chamber or association joining as a member) are filed with an
+  organisation record like an enterprise's, and are counted deliberately with the member
+  enterprises: in the industry and division breakdowns, the trades covered (a trade
+  association does cover its trade), and the above-size figure — where a group counts
+  only if revenue is filed for it for the year, which is rare. Individual members are
+  never among them.
 - Events count when held in the year (events.selectors.outcomes.held_events). Item 11
-  (markets) counts study tours and any other event that recorded deals signed, investment
-  promotions excepted (they are item 12's); its scope is the outcome's, or for an event
-  without one, abroad for a study tour abroad and domestic otherwise. Counting every
-  event's outcome scope would make each council meeting with a head count a "domestic
-  market activity" (the scope defaults to domestic).
+  (markets) counts study tours and any other event that recorded deals signed or a deals
+  amount (either one), investment promotions excepted (they are item 12's); its scope is
+  the outcome's, or for an event without one, abroad for a study tour abroad and domestic
+  otherwise. Counting every event's outcome scope would make each council meeting with a
+  head count a "domestic market activity" (the scope defaults to domestic).
 - Requests: problems solved are the requests closed as resolved in the year
-  (events.selectors.requests.request_year_figures).
-- Charity: donations pledged in the year and what was received on them (money and goods
-  apart); a programme counts when it ran during the year or took donations in it. Top
+  (events.selectors.requests.request_year_figures); the typical cases printed under item
+  10 and in the section are the resolved ones only (at most ITEM_LIMIT).
+- Charity: donations pledged in the year that still stand (LIVE_DONATION: something was
+  received, or the pledge is not withdrawn in full), and the money and goods received on
+  the year's pledges, whenever received. The charity pages' yearly "received" counts by
+  receipt date, so the two differ when a pledge of one year is paid in the next. A
+  programme counts when it ran during the year or took a standing donation in it: a pledge
+  withdrawn in full (with any receipt reversed) does not bring an old programme back. Top
   donors name only donors who gave openly: an anonymous gift never shows up there.
-- Dues: the year's invoices, collected = paid on them, rate = collected / invoiced.
+- Dues: the year's invoices, collected = paid on them, rate = collected / (invoiced −
+  waived): a waiver is the chamber forgiving the dues, not a failure to collect. Invoiced
+  is printed as invoiced, waivers included.
 - Evaluations: the ratings the chamber holds (kept in its federation's register and read
   across the wall by evaluations.ratings.rating_list_for_subject_chamber) that were valid at
-  some point of the year; and, for a federation, the grades it awarded in the year
-  (revoked ones left out). Their status is today's.
-- Representatives and party members are the chamber's people (officers, contacts,
-  individual members): posts whose years overlap the year, honours of the year.
+  some point of the year, revoked ones left out; and, for a federation, the grades it
+  awarded in the year (revoked ones left out too). Their status is today's (a rating
+  since superseded shows as superseded).
+- Representatives and party members are the chamber's people as filed now (officers,
+  contacts, individual members — contacts of former members included, the people table
+  has no dates of its own): party members by today's affiliation, posts whose years
+  overlap the year, honours of the year. Party members are None when nobody's affiliation
+  is recorded; representatives (item 7) None when the chamber has no representative post
+  on file in any year, their honours (item 8) None when it has no honour on file in any
+  year — posts or honours of other years only make this year's figure a real 0.
+- Officers: the term in force on `as_of`, else the latest term begun by then.
 
 Cost: a fixed number of queries (about 30) whatever the size of the chamber, each a GROUP
-BY or a bounded list; see tests/annual/test_figures.py for the count.
+BY, an aggregate or a bounded list; tests/annual/test_figures.py checks the count does not
+move when members, events and donations are added.
 """
 import datetime
 from decimal import Decimal
@@ -53,11 +78,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from charity.models import Donation, DonationForm, DonorKind
-from charity.selectors import programme_totals
+from charity.models import Donation, DonationForm, DonorKind, Programme
 from evaluations.models import Rating, RatingStatus
 from evaluations.ratings import rating_list_for_subject_chamber
-from events.models import EventKind, OutcomeScope
+from events.models import EventKind, OutcomeScope, RequestStatus
 from events.selectors.outcomes import held_events, outcome_totals
 from events.selectors.requests import request_year_figures
 from members.dues.selectors import dues_year_totals
@@ -154,7 +178,8 @@ def _events(chamber, year):
 
     market = {scope: {"events": 0, "deals": None, "amount": None} for scope in OutcomeScope.values}
     held = held_events(chamber=chamber, year=year)
-    groups = (held.filter(Q(kind__in=MARKET_KINDS) | Q(outcome__deals_signed__isnull=False))
+    recorded_deals = Q(outcome__deals_signed__isnull=False) | Q(outcome__deals_amount__isnull=False)
+    groups = (held.filter(Q(kind__in=MARKET_KINDS) | recorded_deals)
               .exclude(kind=EventKind.INVESTMENT_PROMOTION).values("kind", "outcome__scope")
               .annotate(events=Count("pk"), deals=Sum("outcome__deals_signed"), amount=Sum("outcome__deals_amount"))
               .order_by())
@@ -257,22 +282,35 @@ def _work_records(chamber, year, as_of, confirmed):
 
 # --- Charity, dues, evaluations ------------------------------------------------------------------
 
+# A donation that still stands: something was received on it, or some of the pledge is not
+# withdrawn. A pledge withdrawn in full, with nothing received (or every receipt reversed),
+# is not a donation. A gift whose receipt was reversed but whose pledge stands is, like any
+# pledge not yet honoured, still counted (its received amount is 0).
+LIVE_DONATION = Q(settled_amount__gt=0) | Q(amount__gt=F("written_off_amount"))
+
+
 def _charity(chamber, year, as_of):
-    """The `charity` section: four queries (programmes and their year's sums, money and goods
-    received, top donors)."""
+    """The `charity` section: three queries (the programmes, the year's donations per
+    programme and form, top donors)."""
     start = datetime.date(year, 1, 1)
-    totals = programme_totals(chamber=chamber, year=year)
+    donations = Donation.objects.filter(chamber=chamber, pledged_on__year=year)
+    by_form, received, live = {}, {}, {}
+    for row in (donations.values("programme_id", "form")
+                .annotate(received=Sum("settled_amount"), live=Count("pk", filter=LIVE_DONATION)).order_by()):
+        by_form[row["form"]] = by_form.get(row["form"], 0) + row["received"]
+        received[row["programme_id"]] = received.get(row["programme_id"], 0) + row["received"]
+        live[row["programme_id"]] = live.get(row["programme_id"], 0) + row["live"]
 
     def ran(programme):
-        return programme.starts_on <= as_of and (programme.ends_on is None or programme.ends_on >= start)
+        return programme["starts_on"] <= as_of and (programme["ends_on"] is None or programme["ends_on"] >= start)
 
-    programmes = [row for row in totals["rows"] if row["count"] or ran(row["programme"])]
-    donations = Donation.objects.filter(chamber=chamber, pledged_on__year=year)
-    by_form = {row["form"]: row["received"] for row in
-               donations.values("form").annotate(received=Sum("settled_amount")).order_by()}
+    # A programme of the year ran during it or took a donation that stands in it (a gift
+    # withdrawn in full does not bring an old programme back).
+    programmes = [p for p in Programme.objects.filter(chamber=chamber).values("pk", "name", "starts_on", "ends_on")
+                  .order_by("-starts_on", "pk") if live.get(p["pk"]) or ran(p)]
     by_programme = sorted(
-        ({"label": row["programme"].name, "amount": _money(row["received"]), "donations": row["count"]}
-         for row in totals["rows"] if row["count"]),
+        ({"label": p["name"], "amount": _money(received[p["pk"]]), "donations": live[p["pk"]]}
+         for p in programmes if live.get(p["pk"])),
         key=lambda row: (-row["amount"], row["label"]))
     # A donor as charity.selectors.donor_totals names one (member, officer, branch giving in
     # its own name, outside donor by name), but over open gifts only: donor_totals and
@@ -285,7 +323,7 @@ def _charity(chamber, year, as_of):
               .order_by("-received", "donor_name", "donor_kind", "membership_id", "person_id", "donor_branch")
               [:TOP_DONORS])
     return {
-        "programmes": len(programmes), "donations": totals["total"]["count"],
+        "programmes": len(programmes), "donations": sum(live.values()),
         "amount_money": _money(by_form.get(DonationForm.MONEY) or 0),
         "amount_goods": _money(by_form.get(DonationForm.GOODS) or 0),
         "by_programme": by_programme,
@@ -294,10 +332,12 @@ def _charity(chamber, year, as_of):
 
 
 def _dues(chamber, year):
-    """The `dues` section from members.dues.selectors.dues_year_totals (one query)."""
+    """The `dues` section from members.dues.selectors.dues_year_totals (one query). The rate
+    is collected / (invoiced − waived): a waiver is not a failure to collect."""
     totals = dues_year_totals(chamber=chamber, year=year)
     invoiced, collected = _money(totals["invoiced"]), _money(totals["paid"])
-    rate = (collected * 100 / invoiced).quantize(Decimal("0.1")) if invoiced else None
+    due = invoiced - _money(totals["waived"])
+    rate = (collected * 100 / due).quantize(Decimal("0.1")) if due > 0 else None
     return {"invoiced": invoiced, "collected": collected, "outstanding": _money(totals["outstanding"]),
             "rate": rate, "invoices": totals["count"], "paid_invoices": totals["counts"]["paid"]}
 
@@ -307,7 +347,7 @@ def _evaluations(chamber, year, as_of):
     grades awarded in the year by this chamber as a federation: two queries."""
     start = datetime.date(year, 1, 1)
     held = (rating_list_for_subject_chamber(chamber=chamber).filter(awarded_on__lte=as_of, valid_until__gte=start)
-            .order_by("-awarded_on", "scheme__name", "pk"))
+            .exclude(status=RatingStatus.REVOKED).order_by("-awarded_on", "scheme__name", "pk"))
     awarded = (Rating.objects.filter(chamber=chamber, awarded_on__gte=start, awarded_on__lte=as_of)
                .exclude(status=RatingStatus.REVOKED).values("scheme__name", "level", "grade_label")
                .annotate(n=Count("pk")).order_by("scheme__name", "-level", "grade_label"))
@@ -320,15 +360,18 @@ def _evaluations(chamber, year, as_of):
 
 
 def _requests(chamber, year):
-    """The `requests` section from request_year_figures (two queries)."""
+    """The `requests` section from request_year_figures (two queries). Typical cases are the
+    problems solved (item 10): a typical case closed as unresolvable is left out; at most
+    ITEM_LIMIT of them."""
     figures = request_year_figures(chamber=chamber, year=year)
+    typical = [r for r in figures["typical_cases"] if r.status == RequestStatus.RESOLVED][:ITEM_LIMIT]
     return {
         "raised": figures["raised"], "resolved": figures["resolved"], "unresolvable": figures["unresolvable"],
         "open": figures["open"], "average_rating": figures["average_rating"],
         "by_category": [{"label": str(row["label"]), "raised": row["raised"], "resolved": row["resolved"]}
                         for row in figures["by_category"]],
         "typical_cases": [{"title": r.title, "category": str(r.get_category_display()), "closed_on": r.closed_on,
-                           "resolution": r.typical_summary} for r in figures["typical_cases"]],
+                           "resolution": r.typical_summary} for r in typical],
     }
 
 
@@ -421,7 +464,7 @@ def _indicators(*, members, organisations, party_members, representatives, event
         ] + [_figure(seat["key"], seat["label"], seat["value"], "persons") for seat in representatives["seats"]],
             _("From the representative posts of the chamber's people.")),
         _indicator(8, "representative_honours", _("Honours of representative figures"), [
-            _figure("count", _("Honours received"), len(representatives["honours"]), "items"),
+            _figure("count", _("Honours received"), representatives["honours_count"], "items"),
         ], _("From the honours recorded for the chamber's people."), representatives["honours"][:ITEM_LIMIT]),
         _indicator(9, "dialogues", _("Government–enterprise communication"), [
             _figure("events", _("Dialogues held"), dialogue_events, "events"),

@@ -9,7 +9,7 @@ the cost does not grow with the number of members beyond the database's own scan
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
@@ -19,17 +19,20 @@ from chamber.validators import INDUSTRY_SECTIONS
 from members.models import (
     AnnualFigures,
     Body,
+    ChangeField,
     Honour,
     Level,
     Membership,
     MembershipBranch,
+    MembershipChange,
     MembershipKind,
     MembershipStatus,
     Person,
     PoliticalAffiliation,
     RepresentativePost,
+    Term,
 )
-from members.selectors import officer_lineup, term_current
+from members.selectors import officer_lineup
 
 # An enterprise whose revenue for the year reaches this is "above designated size" (规模以上,
 # 主营业务收入 2000 万元及以上), the threshold of the national statistics bureau.
@@ -44,11 +47,25 @@ __all__ = ["ABOVE_SIZE_REVENUE", "member_on_q", "member_figures", "organisation_
            "representative_figures", "officer_figures"]
 
 
+def withdrawn_q(prefix=""):
+    """Q on Membership (or through `prefix`): an application withdrawn or turned down.
+
+    Leaving an application (applied → left) sets left_on and keeps whatever join date the
+    application was entered with, so the dates alone cannot tell it from a member who left:
+    its history can (the status change applied → left). One EXISTS on the history's
+    (chamber, membership) index; only left memberships are looked at."""
+    history = MembershipChange.objects.filter(
+        chamber_id=OuterRef(prefix + "chamber_id"), membership_id=OuterRef(prefix + "pk"), field=ChangeField.STATUS,
+        old_value=MembershipStatus.APPLIED, new_value=MembershipStatus.LEFT)
+    return Q(**{prefix + "status": MembershipStatus.LEFT}) & Exists(history)
+
+
 def member_on_q(as_of, prefix=""):
     """Q on Membership (or through `prefix`, e.g. "membership__"): a member on `as_of`.
 
     Joined on or before `as_of`, not left by then (left_on empty or later), and more than
-    an applicant. A join date left empty on a member who is not an applicant (an old roster
+    an applicant — nor an application withdrawn (withdrawn_q), whatever join date it was
+    entered with. A join date left empty on a member who is not an applicant (an old roster
     imported without dates) means "a member since before the records": counted, never new.
     A left member without a leaving date left before the records: never counted.
     """
@@ -58,7 +75,7 @@ def member_on_q(as_of, prefix=""):
     left = MembershipStatus.LEFT
     joined = q(joined_on__lte=as_of) | (q(joined_on__isnull=True) & ~q(status=left))
     stayed = q(left_on__gt=as_of) | (q(left_on__isnull=True) & ~q(status=left))
-    return ~q(status=MembershipStatus.APPLIED) & joined & stayed
+    return ~q(status=MembershipStatus.APPLIED) & joined & stayed & ~withdrawn_q(prefix)
 
 
 def _members(chamber, as_of):
@@ -79,9 +96,11 @@ def _counts(chamber, year, as_of):
     """Total on `as_of`, joined and left in the year (to `as_of`), by month, and how many of
     the members are in no branch: one conditional aggregate."""
     start = datetime.date(year, 1, 1)
-    joined = ~Q(status=MembershipStatus.APPLIED) & Q(joined_on__isnull=False)
-    # Leaving an application (applied → left) also sets left_on: only those who had joined left.
-    left = Q(joined_on__isnull=False, left_on__isnull=False)
+    # An application withdrawn (applied → left) neither joined nor left, even when it was
+    # entered with a join date.
+    withdrawn = withdrawn_q()
+    joined = ~Q(status=MembershipStatus.APPLIED) & Q(joined_on__isnull=False) & ~withdrawn
+    left = Q(joined_on__isnull=False, left_on__isnull=False) & ~withdrawn
     placed = Exists(MembershipBranch.objects.filter(chamber=chamber, membership=OuterRef("pk")))
     aggregates = {
         "total": Count("pk", filter=member_on_q(as_of)),
@@ -242,13 +261,25 @@ def party_figures(*, chamber):
 def representative_figures(*, chamber, year):
     """Items 7 and 8: people holding a representative post in `year` (the post's years
     overlap it; open ends count), how many per body × level, and the honours of the year.
-    Three queries: posts by body × level, distinct people, honours."""
+
+    "people" is None when the chamber has no representative post on file at all, and
+    "honours_count" None when it has no honour on file at all (nothing recorded, not "none
+    held"); with posts or honours of other years only, this year's figure is a real 0.
+    Three queries: posts by body × level; one aggregate over the chamber's people (people
+    posted in the year, people with any post, people with any honour); honours."""
     in_year = ((Q(started_year__isnull=True) | Q(started_year__lte=year))
                & (Q(ended_year__isnull=True) | Q(ended_year__gte=year)))
-    posts = RepresentativePost.objects.filter(chamber=chamber).filter(in_year)
+    all_posts = RepresentativePost.objects.filter(chamber=chamber)
+    posts = all_posts.filter(in_year)
     seats = {(row["body"], row["level"]): row["n"] for row in
              posts.values("body", "level").annotate(n=Count("person_id", distinct=True)).order_by()}
-    people = posts.aggregate(n=Count("person_id", distinct=True))["n"]
+    # Posts and honours belong to the chamber's people: counting people with an EXISTS each
+    # gives the distinct holders and the two "anything on file" checks in one aggregate.
+    row = Person.objects.filter(chamber=chamber).aggregate(
+        people=Count("pk", filter=Exists(posts.filter(person_id=OuterRef("pk")))),
+        posted=Count("pk", filter=Exists(all_posts.filter(person_id=OuterRef("pk")))),
+        honoured=Count("pk", filter=Exists(Honour.objects.filter(chamber=chamber, person_id=OuterRef("pk")))),
+    )
     by_seat = []
     for body, body_label in Body.choices:
         for level, level_label in Level.choices:
@@ -261,16 +292,20 @@ def representative_figures(*, chamber, year):
                 "detail": str(levels.get(row["level"], ""))}
                for row in Honour.objects.filter(chamber=chamber, year=year)
                .values("person__name", "name", "level").order_by("person__name", "name", "pk")]
-    return {"people": people, "seats": by_seat, "honours": honours}
+    return {"people": row["people"] if row["posted"] else None, "seats": by_seat, "honours": honours,
+            "honours_count": len(honours) if row["honoured"] else None}
 
 
 def officer_figures(*, chamber, as_of):
-    """The `officers` section: the term in force on `as_of` (else the latest one begun by
-    then) and its line-up as it stood then — or at the term's end, if it ended earlier.
-    Two queries, three when no term is in force: the term (term_current), the line-up
-    (officer_lineup)."""
-    term = term_current(chamber=chamber, on=as_of)
-    if term is None or term.starts_on > as_of:
+    """The `officers` section: the term in force on `as_of`, else the latest one begun by
+    then (between two terms: the one that ended), and its line-up as it stood then — or at
+    the term's end, if it ended earlier. A term that begins after `as_of` is never shown
+    (members.selectors.term_current falls back to the latest term overall, which may be
+    one elected later). Two queries: the term, the line-up (officer_lineup)."""
+    in_force = Case(When(ends_on__gte=as_of, then=Value(0)), default=Value(1), output_field=IntegerField())
+    term = (Term.objects.filter(chamber=chamber, starts_on__lte=as_of).annotate(in_force=in_force)
+            .order_by("in_force", "-ordinal").first())
+    if term is None:
         return {"term": None, "rows": []}
     term.chamber = chamber  # officer_lineup reads term.chamber: no need to load it again
     on = min(as_of, term.ends_on)

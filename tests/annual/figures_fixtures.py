@@ -20,13 +20,13 @@ from django_scopes import scope, scopes_disabled
 from branches.services import branch_archive, branch_create
 from chamber.annual.models import AnnualReport, Medium, ProposalBody, WorkRecordKind
 from chamber.annual.services import annual_report_inputs_save, work_record_create
-from chamber.models import Chamber, ChamberKind, ChamberStatus
+from chamber.models import Chamber, ChamberKind, ChamberStatus, EntryKind
 from chamber.services import chamber_create
-from charity.models import DonationForm, DonorKind, ProgrammeKind
-from charity.services import donation_record, programme_create
+from charity.models import DonationEntry, DonationForm, DonorKind, ProgrammeKind
+from charity.services import donation_entry_reverse, donation_record, donation_withdraw, programme_create
 from evaluations.models import Scheme, SchemeKind
-from evaluations.ratings import rating_record
-from events.models import EventKind, EventStatus, MemberRequest, RequestCategory, RequestStatus
+from evaluations.ratings import rating_record, rating_revoke
+from events.models import EventKind, EventOutcome, EventStatus, MemberRequest, RequestCategory, RequestStatus
 from events.services.events import event_create, event_set_status
 from events.services.outcomes import outcome_set
 from events.services.requests import request_create, request_mark_typical, request_move
@@ -124,6 +124,10 @@ MEMBERS = [
       division="320506"),
     M("m14", "enterprise", "member", None, status="withdrawn", left=D(2025, 5, 1), industry="C3831",
       division="320505"),
+    # An application entered with a join date, withdrawn in the year: never a member, a
+    # new member or a leaver, though its dates say joined in March and left in August.
+    M("m16", "enterprise", "member", D(2025, 3, 1), status="withdrawn", left=D(2025, 8, 1), industry="C3831",
+      division="320505"),
     # Left on the last day of the year: no longer a member on 31 December.
     M("m15", "enterprise", "member", D(2021, 3, 1), status="left", left=D(2025, 12, 31), industry="C3833",
       division="320508"),
@@ -169,6 +173,9 @@ EVENTS = [
      {"deals_signed": 3, "deals_amount": Decimal("12500000.50"), "participants": 200}),
     ("光电产品展销会", EventKind.OTHER, D(2025, 10, 20), "held",
      {"deals_signed": 1, "deals_amount": Decimal("800000.00")}),
+    # Recorded the deals' amount but not how many (entered before the outcome form asked for
+    # both, or imported): still a market activity (item 11).
+    ("电子元器件对接会", EventKind.OTHER, D(2025, 10, 25), "held", {"deals_amount": Decimal("450000.00")}),
     ("爱心助学活动", EventKind.CHARITY_ACTIVITY, D(2025, 11, 1), "held", None),
     ("八届三次理事会", EventKind.COUNCIL, D(2025, 12, 1), "held", {"participants": 30}),
     ("取消的培训", EventKind.TRAINING, D(2025, 7, 1), "cancelled", None),
@@ -181,7 +188,9 @@ EVENTS = [
 REQUESTS = [
     ("贷款周转困难", "m1", RequestCategory.FINANCING, D(2025, 2, 1), "resolved", D(2025, 3, 1), "协调银行续贷", 5),
     ("合同纠纷", "m2", RequestCategory.LEGAL, D(2025, 4, 1), "resolved", D(2025, 5, 1), "", 4),
-    ("厂房用地", "m3", RequestCategory.LAND, D(2025, 6, 1), "unresolvable", D(2025, 7, 1), "", None),
+    # A typical case, but not a problem solved: not among item 10's cases.
+    ("厂房用地", "m3", RequestCategory.LAND, D(2025, 6, 1), "unresolvable", D(2025, 7, 1), "用地指标不足，已向上反映",
+     None),
     ("招工难", "m4", RequestCategory.LABOUR, D(2025, 9, 1), "in_progress", None, "", None),
     ("税费减免", "m1", RequestCategory.TAX, D(2024, 12, 1), "resolved", D(2025, 1, 10), "落实减税政策", 3),
     ("出口许可", "m2", RequestCategory.PERMITS, D(2025, 11, 1), "resolved", D(2026, 1, 5), "", None),
@@ -202,6 +211,18 @@ class Gift:
     received: Decimal
     pledged: datetime.date
     anonymous: bool = False
+    reversed: bool = False  # the receipt was reversed afterwards (nothing received in the end)
+    withdrawn: Decimal = Decimal("0")  # withdrawn from the pledge (after any reversal)
+
+    @property
+    def kept(self):
+        """What was received in the end."""
+        return Decimal("0") if self.reversed else self.received
+
+    @property
+    def stands(self):
+        """Still a donation: something received, or some of the pledge not withdrawn."""
+        return self.kept > 0 or self.amount > self.withdrawn
 
 
 DONATIONS = [
@@ -212,6 +233,14 @@ DONATIONS = [
     Gift("relief", "m1", "money", Decimal("10000"), Decimal("10000"), D(2025, 7, 1)),
     Gift("edu", "李四", "money", Decimal("5000"), Decimal("0"), D(2025, 8, 1)),
     Gift("relief", "m2", "money", Decimal("999"), Decimal("999"), D(2024, 6, 1)),
+    # A pledge withdrawn in full: not a donation.
+    Gift("edu", "赵六", "money", Decimal("20000"), Decimal("0"), D(2025, 9, 1), withdrawn=Decimal("20000")),
+    # A gift to a programme that ended years ago, its receipt reversed and the pledge then
+    # withdrawn: not a donation, and the old programme is not one of the year's.
+    Gift("old", "m2", "money", Decimal("3000"), Decimal("3000"), D(2025, 10, 1), reversed=True,
+         withdrawn=Decimal("3000")),
+    # A receipt reversed (a bounced cheque), the pledge standing: still a donation, 0 received.
+    Gift("edu", "孙七", "money", Decimal("6000"), Decimal("6000"), D(2025, 10, 2), reversed=True),
 ]
 
 # --- Dues: rate per rank; payments (member, paid) and waivers (member) on the 2025 invoices --------
@@ -326,7 +355,14 @@ def make_event(chamber, title, kind, day, status, outcome=None):
     event_set_status(event=event, actor=None, status=EventStatus.OPEN)
     event = event_set_status(event=event, actor=None, status=EventStatus.HELD)
     if outcome:
+        outcome = dict(outcome)
+        # The outcome form now refuses an amount without a number of deals; older rows have one.
+        amount_only = outcome.get("deals_amount") if outcome.get("deals_signed") is None else None
+        if amount_only is not None:
+            del outcome["deals_amount"]
         outcome_set(event=event, actor=None, **outcome)
+        if amount_only is not None:
+            EventOutcome.objects.filter(event=event).update(deals_amount=amount_only)
     return event
 
 
@@ -351,9 +387,16 @@ def _charity(chamber, members):
         donor = {"donor_kind": DonorKind.MEMBER, "membership": members[gift.donor]} if gift.donor in members else {
             "donor_kind": DonorKind.OUTSIDE, "donor_name": gift.donor}
         received = {"amount": gift.received, "on": gift.pledged, "method": "bank_transfer"} if gift.received else None
-        donation_record(programme=programmes[gift.programme], actor=None, form=gift.form, amount=gift.amount,
-                        pledged_on=gift.pledged, anonymous=gift.anonymous, received=received,
-                        goods_description="图书" if gift.form == DonationForm.GOODS else "", **donor)
+        donation = donation_record(programme=programmes[gift.programme], actor=None, form=gift.form,
+                                   amount=gift.amount, pledged_on=gift.pledged, anonymous=gift.anonymous,
+                                   received=received, goods_description="图书" if gift.form == DonationForm.GOODS else "",
+                                   **donor)
+        if gift.reversed:
+            for entry in DonationEntry.objects.filter(chamber=chamber, donation=donation, kind=EntryKind.SETTLEMENT):
+                donation_entry_reverse(entry=entry, actor=None, reason="退票")
+            donation.refresh_from_db()
+        if gift.withdrawn:
+            donation_withdraw(donation=donation, actor=None, amount=gift.withdrawn, reason="认捐撤回")
 
 
 def _dues(chamber, members):
@@ -374,7 +417,7 @@ def _dues(chamber, members):
 def _ratings(chamber, federation):
     """The chamber's ratings in its federation's register: one held through 2025, one that
     expired before it, one that expired during it, one awarded after it (which supersedes
-    the first)."""
+    the first), one revoked (never held)."""
     with scopes_disabled():
         Chamber.objects.filter(pk=chamber.pk).update(supervising_federation=federation)
         chamber.refresh_from_db()
@@ -382,7 +425,11 @@ def _ratings(chamber, federation):
         star = Scheme.objects.create(chamber=federation, kind=SchemeKind.STAR_RATING, name="星级商会评定")
         good = Scheme.objects.create(chamber=federation, kind=SchemeKind.FOUR_GOOD, name="四好商会")
         grade = Scheme.objects.create(chamber=federation, kind=SchemeKind.SOCIAL_ORG_GRADE, name="社会组织等级评估")
-        return [
+        other = Scheme.objects.create(chamber=federation, kind=SchemeKind.OTHER, name="诚信商会")
+        revoked = rating_record(chamber=federation, actor=None, scheme=other, level=1, grade_label="诚信商会",
+                                awarded_on=D(2025, 2, 1), valid_until=D(2027, 1, 31), subject_chamber=chamber)
+        rating_revoke(rating=revoked, actor=None, reason="材料不实")
+        return [revoked,
             rating_record(chamber=federation, actor=None, scheme=star, level=4, grade_label="四星级",
                           awarded_on=D(2024, 6, 1), valid_until=D(2027, 5, 31), subject_chamber=chamber),
             rating_record(chamber=federation, actor=None, scheme=good, level=1, grade_label="四好商会",
