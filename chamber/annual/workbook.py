@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import pgettext
 
-from chamber.interchange.writing import AMOUNT_FORMAT, as_text, clean_text, display_width, sheet_title
+from chamber.interchange.writing import AMOUNT_FORMAT, as_text, clean_text, display_width, safe_sheet_title
 
 from .document import dues_rows, is_percent, month_label, not_recorded_text, number_text, report_title
 
@@ -39,7 +39,7 @@ class _Sheet:
     def __init__(self, book, title):
         from openpyxl.styles import Font
 
-        self.sheet = book.create_sheet(title=sheet_title(title))
+        self.sheet = book.create_sheet(title=safe_sheet_title(title))
         self.next_row = 1
         self.widths = {}
         self.bold = Font(bold=True)

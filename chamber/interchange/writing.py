@@ -117,7 +117,7 @@ def write_xlsx(target, headers, rows, *, sheet_title="Sheet1", caption=None, wid
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=sheet_title(sheet_title))
+    sheet = book.create_sheet(title=safe_sheet_title(sheet_title))
     # Both must be set before the first row: a write-only sheet writes its head then.
     for index, header in enumerate(headers, 1):
         width = widths[index - 1] if widths else None
@@ -248,7 +248,7 @@ def _number(value):
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def sheet_title(title):
+def safe_sheet_title(title):
     # Excel's limits: 31 characters, none of []:*?/\
     title = "".join(ch for ch in str(title) if ch not in "[]:*?/\\").strip() or "Sheet1"
     return title[:31]
