@@ -139,7 +139,8 @@ class GradeRule(TenantModel):
     version = models.ForeignKey(
         SchemeVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="grade_rules"
     )
-    code = models.SlugField(_("code"), max_length=30)
+    # Unique per chamber and version (grade_rule_code_unique): no index of its own.
+    code = models.SlugField(_("code"), max_length=30, db_index=False)
     label = models.CharField(_("grade"), max_length=60)
     level = models.PositiveSmallIntegerField(_("level"), help_text=_("Higher is better, e.g. 5 for five stars."))
     min_total = models.DecimalField(_("minimum total"), **POINTS)

@@ -199,7 +199,8 @@ class Rank(TenantModel):
     """A member rank in this chamber's own list (会长单位, 副会长单位 … 会员单位), highest first."""
 
     name = models.CharField(_("name"), max_length=60)
-    code = models.SlugField(_("code"), max_length=40)
+    # Unique per chamber (rank_code_unique leads with the chamber): no index of its own.
+    code = models.SlugField(_("code"), max_length=40, db_index=False)
     order = models.PositiveSmallIntegerField(_("order"), default=100, help_text=_("Lower comes first."))
 
     class Meta:
@@ -267,7 +268,9 @@ class Membership(TenantModel):
         _("status"), max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.APPLIED
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    # Read within a chamber only (change feed, updated_since): the (chamber, updated_at, id)
+    # index answers it, so the column has no index of its own to keep up on every write.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("membership")
