@@ -26,6 +26,10 @@ PYTEST_ARGS ?=
 # bench_roster turns DEBUG off itself; BENCH_ARGS passes options (--rebuild, --requests N).
 BENCH_SETTINGS ?= chamber.settings.local
 BENCH_ARGS ?=
+# bench_scale measures the data set of seed_scale (1,000,000 members, 2,000 chambers) in its
+# own database; bench_table then prints every bench command's latest figures as one table.
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chamber_scale
+SCALE_BENCH_ARGS ?=
 
 .PHONY: help install assets system-packages database messages static migrate seed demo run test \
 	migrations-check bench clean
@@ -33,7 +37,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make run               install, prepare and start the product on http://$(HOST):$(PORT)"
 	@echo "make test              install and run the whole test suite (plus migrations-check)"
-	@echo "make bench             the benchmarks: roster, evaluations, money, events, reminders, import, export, certificates, annual report"
+	@echo "make bench             the benchmarks: roster, evaluations, money, events, reminders, import, export, certificates, annual report, scale; then one table"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make demo              seed_demo again: reset demo passwords, print a new API key"
 	@echo "Variables: VENV=$(VENV) DATABASE_URL REDIS_URL DEMO_PASSWORD PYTEST_ARGS HOST PORT"
@@ -209,6 +213,9 @@ bench: migrate
 	$(MANAGE) bench_export
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(MANAGE) bench_certificates
 	$(MANAGE) bench_annual_report
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(MANAGE) bench_scale $(SCALE_BENCH_ARGS) || \
+	  echo "make: bench_scale did not run (no seed_scale data set at $(SCALE_DATABASE_URL)?)" >&2
+	$(MANAGE) bench_table
 
 clean:
 	rm -rf staticfiles .pytest_cache

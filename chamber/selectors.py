@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 from members.models import MembershipKind, MembershipStatus
 
 from .access import MEMBERS_VIEW, OFFICERS_VIEW
+from .db_router import reads_from_replica
 from .models import Chamber, ChamberStatus, Role
 
 
@@ -252,6 +253,7 @@ def federation_affiliate_chambers(*, federation):
     )
 
 
+@reads_from_replica
 def federation_affiliate_figures(*, federation, affiliate_slug=None, today=None):
     """The chambers a federation supervises, directly or through a lower federation, with
     aggregate member figures only: two queries whatever the number of chambers.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, InvalidStorageError, Storage, storages
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
@@ -34,9 +34,39 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("Private files have no URL; serve them through a permission-checked view.")
 
 
+class SelectedPrivateStorage(Storage):
+    """The storage of private files as settings name it now: STORAGES["private"], which is
+    PrivateStorage on disk, or object storage when OBJECT_STORAGE_BUCKET is set
+    (docs/scaling.md). Chosen on each use rather than when the models load, like
+    PrivateStorage's folder, so that settings (and tests) can switch it."""
+
+    @staticmethod
+    def backend():
+        try:
+            return storages["private"]
+        except InvalidStorageError:  # settings without the entry: the disk, as before
+            return PrivateStorage()
+
+
+def _delegate(name):
+    def method(self, *args, **kwargs):
+        return getattr(self.backend(), name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+# Every public Storage method, so the chosen backend's own rules apply (S3's name cleaning,
+# its overwrite setting), not those of the Storage base class.
+for _name in ("open", "save", "delete", "exists", "listdir", "size", "url", "path", "get_valid_name",
+              "get_alternative_name", "get_available_name", "generate_filename", "get_accessed_time",
+              "get_created_time", "get_modified_time"):
+    setattr(SelectedPrivateStorage, _name, _delegate(_name))
+
+
 def private_storage():
     # A callable, so migrations record the function rather than a storage instance.
-    return PrivateStorage()
+    return SelectedPrivateStorage()
 
 
 # Detected MIME type -> the extension the file is stored and offered under.

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chamber.audit import audit_record
+from chamber.db_router import reads_from_replica
 
 from .models import AnnualReport
 
@@ -72,6 +73,7 @@ def figures_digest(figures, language):
     return hashlib.sha256("{}\n{}\n{}".format(layout_version(), language, text).encode("utf-8")).hexdigest()
 
 
+@reads_from_replica
 def report_figures(*, chamber, year, report=None):
     """The figures of `chamber`'s report for `year` in the report's language, with their digest."""
     from .figures import annual_report_figures

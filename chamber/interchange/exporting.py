@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from chamber.access import PERSONAL_DATA, access_for_user
+from chamber.db_router import reads_from_replica
 from chamber.validators import mask_id_number, mask_mobile
 
 from .models import ExportFormat, ExportRecord, ExportStatus
@@ -162,6 +163,7 @@ class ExportJob:
     def headers(self):
         return [c.header for c in self._columns]
 
+    @reads_from_replica
     def values(self, progress=None):
         """Each row's cells, in column order; `progress(n)` is told every so many rows."""
         columns = [c.value for c in self._columns]

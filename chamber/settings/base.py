@@ -276,3 +276,62 @@ LOGGING = {
         "weasyprint.progress": {"handlers": [], "level": "WARNING"},
     },
 }
+
+# =========================================================================================
+# --- Beyond one machine (docs/scaling.md): a read replica for reports, object storage.
+# =========================================================================================
+
+# A PostgreSQL streaming replica. Only report reads go there, and only inside
+# `chamber.db_router.reading_from_replica()` (annual report figures, exports, the federation
+# aggregate); writes, and reads inside a transaction, stay on "default". Without
+# REPLICA_DATABASE_URL there is no "replica" alias and everything is "default".
+DATABASE_ROUTERS = ["chamber.db_router.ReplicaRouter"]
+REPLICA_DATABASE_URL = env_str("REPLICA_DATABASE_URL", "")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_DATABASE_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+        DATABASES["replica"]["OPTIONS"].setdefault("options", "-c random_page_cost=1.1")
+
+# S3-compatible object storage (AWS S3, MinIO, Ceph, Aliyun OSS / Tencent COS in S3 mode)
+# through django-storages, when OBJECT_STORAGE_BUCKET is set: media and private files
+# (evidence, attachments, certificate and annual-report PDFs, batch zips, imports and
+# exports) then live in the bucket, so web servers and workers on other hosts see the same
+# files. Otherwise both stay on this machine's disk (MEDIA_ROOT, PRIVATE_MEDIA_ROOT).
+# chamber.uploads.private_storage reads STORAGES["private"] on each use.
+STORAGES["private"] = {"BACKEND": "chamber.uploads.PrivateStorage"}
+OBJECT_STORAGE_BUCKET = env_str("OBJECT_STORAGE_BUCKET", "")
+if OBJECT_STORAGE_BUCKET:
+    _object_storage = {
+        # Empty for AWS itself; e.g. http://minio:9000 for a MinIO-style server.
+        "endpoint_url": env_str("OBJECT_STORAGE_ENDPOINT_URL", "") or None,
+        "access_key": env_str("OBJECT_STORAGE_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str("OBJECT_STORAGE_SECRET_ACCESS_KEY", "") or None,
+        "region_name": env_str("OBJECT_STORAGE_REGION", "us-east-1"),
+        # "path" for MinIO and most self-hosted servers; "virtual" for AWS and the clouds.
+        "addressing_style": env_str("OBJECT_STORAGE_ADDRESSING_STYLE", "path"),
+        "signature_version": "s3v4",
+        # Private by default: media URLs are signed and expire; nothing is public-read.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": env_int("OBJECT_STORAGE_URL_EXPIRE_SECONDS", 3600),
+        # Like the file system: a name in use gets a suffix instead of being overwritten.
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "chamber.storage_backends.MediaObjectStorage",
+        "OPTIONS": {**_object_storage, "bucket_name": OBJECT_STORAGE_BUCKET,
+                    "location": env_str("OBJECT_STORAGE_MEDIA_PREFIX", "media")},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "chamber.storage_backends.PrivateObjectStorage",
+        # A bucket of its own is better (a policy that no one can make public); by default
+        # the same bucket under another prefix.
+        "OPTIONS": {**_object_storage,
+                    "bucket_name": env_str("OBJECT_STORAGE_PRIVATE_BUCKET", "") or OBJECT_STORAGE_BUCKET,
+                    "location": env_str("OBJECT_STORAGE_PRIVATE_PREFIX", "private")},
+    }

@@ -23,3 +23,13 @@ STORAGES = {
 # depend on a collectstatic run (and WhiteNoise would warn on every request without one).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# --- Read replica (docs/scaling.md): "replica" is a test mirror of "default", the same
+# database through a second connection, so tests can see which alias the router chose
+# (tests/scale/test_replica_router.py). A test whose code reads inside
+# reading_from_replica() outside a transaction lists it: django_db(databases=["default", "replica"]).
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),  # noqa: F405
+    "TEST": {"MIRROR": "default"},
+}

@@ -20,7 +20,7 @@ pytestmark = [
                        reason="needs PostgreSQL: the worker process must see the test database"),
     pytest.mark.skipif(not os.environ.get("REDIS_URL"),
                        reason="needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a real worker"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
 ]
 
 WAIT_SECONDS = 90

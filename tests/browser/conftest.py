@@ -26,6 +26,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # The live server runs report reads on the "replica" test mirror (chamber.db_router).
+            item.add_marker(pytest.mark.django_db(transaction=True, databases=["default", "replica"]))
 
 
 @pytest.fixture(scope="session")

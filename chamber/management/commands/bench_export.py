@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django_scopes import scope, scopes_disabled
 
-from chamber import bench
+from chamber import bench, benchtable
 from chamber.models import Chamber
 
 SLUG = "bench-export"
@@ -129,6 +129,9 @@ class Command(BaseCommand):
                           f"{'met' if ok_memory else 'MISSED'})" if before is not None else
                           f"  peak memory   {peak:.0f} MB   (ru_maxrss of the child process)")
         self.stdout.write(f"  machine       {bench.machine_description()}")
+        benchtable.record(f"export of all members to .{file_format}", seconds * 1000, None,
+                          figures["queries"], f"≤ {TARGET_SECONDS} s, ≤ {TARGET_MB} MB", ok_time and ok_memory,
+                          note=f"{figures['rows']:,} rows, peak memory {peak:.0f} MB, {figures['bytes'] / 2**20:.1f} MB file; queries in all")
         style = self.style.SUCCESS if ok_time and ok_memory else self.style.WARNING
         self.stdout.write(style("Targets met." if ok_time and ok_memory else "A target was missed."))
 

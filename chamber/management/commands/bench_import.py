@@ -20,7 +20,7 @@ from django_scopes import scope, scopes_disabled
 
 from branches.models import BranchKind
 from branches.services import branch_create
-from chamber import bench
+from chamber import bench, benchtable
 from chamber.access import access_for_user
 from chamber.demo import make_uscc
 from chamber.interchange.importing import import_commit, import_upload
@@ -106,6 +106,10 @@ class Command(BaseCommand):
         self.stdout.write("  total                              {:7.1f} s   target ≤ {} s   {}".format(
             total, TARGET_S, verdict))
         self.stdout.write("  members in the chamber afterwards  {:7,}   (batch status {})".format(members, batch.status))
+        benchtable.record("import of member rows (check + apply)", total * 1000, None, None,
+                          "≤ {} s".format(TARGET_S), total <= TARGET_S and members == rows,
+                          note="{:,} rows: check {:.1f} s + apply {:.1f} s; {:,} members afterwards".format(
+                              rows, checked, imported, members))
         bench.drop_chamber(chamber, log=lambda *a: None)
 
     def build(self):

@@ -24,7 +24,7 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django_scopes import scope, scopes_disabled
 
-from chamber import bench
+from chamber import bench, benchtable
 from chamber.models import Role, RoleKind
 from chamber.numbering import number_format
 from charity.models import Donation, DonationEntry, DonorKind, Programme
@@ -211,3 +211,5 @@ class Command(BaseCommand):
             verdict = "MET" if p50 <= TARGET_MS else "MISSED"
             out(f"{label:<40} {len(times):>5} {p50:>8.1f} {p95:>8.1f} {'/'.join(map(str, sorted(queries))):>8}  "
                 f"≤ {TARGET_MS} ms p50 → {verdict}")
+            benchtable.record(f"money: {label}", p50, p95, queries, f"p50 ≤ {TARGET_MS} ms", p50 <= TARGET_MS,
+                              note=f"{counts['members']:,} members, {counts['donations']:,} donations")

@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
 
-from chamber import bench
+from chamber import bench, benchtable
 from chamber.models import Chamber, RoleKind
 from chamber.services import role_grant
 from members.models import Membership
@@ -315,6 +315,9 @@ class Command(BaseCommand):
             rows.append((r.scenario, f"{r.count:,}", str(len(r.timings_ms)), f"{r.p50:.1f}", f"{r.p95:.1f}",
                          f"{max(r.timings_ms):.1f}", str(q_max) if q_min == q_max else f"{q_min}–{q_max}", target,
                          "PASS" if ok else "FAIL", f"{statistics.median(r.cpu_ms):.1f}", f"{statistics.median(r.db_ms):.1f}"))
+            part = "roster API" if title[0].startswith("Roster list API") else "member list (web)"
+            benchtable.record(f"{part}: {r.scenario}", r.p50, r.p95, r.queries, target, ok,
+                              note=f"{bench.BIG_SLUG}, {r.count:,} matches")
         widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
         for i, row in enumerate(rows):
             line = " | ".join(_pad(cell, widths[j]) for j, cell in enumerate(row))

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from chamber import bench
+from chamber import bench, benchtable
 from chamber.models import Role, RoleKind
 from events.models import Event, EventKind, MemberRequest, Registration, RequestNote
 from members.models import Membership
@@ -185,3 +185,5 @@ class Command(BaseCommand):
             verdict = "MET" if p50 <= TARGET_MS and len(queries) == 1 else "MISSED"
             out(f"{label:<28} {len(times):>5} {p50:>8.1f} {p95:>8.1f} {'/'.join(map(str, sorted(queries))):>8} "
                 f"{size:>5}  ≤ {TARGET_MS} ms p50, fixed queries → {verdict}")
+            benchtable.record(f"events: {label}", p50, p95, queries, f"p50 ≤ {TARGET_MS} ms, fixed queries",
+                              verdict == "MET", note=f"{counts[0]:,} events, {counts[1]:,} registrations, {size} KB")
