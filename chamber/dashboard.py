@@ -7,6 +7,7 @@ filtered to that set (on the dashboard only: a federation never sees a roster).
 """
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -113,6 +114,10 @@ class DashboardView(ChamberViewMixin, TemplateView):
         return context
 
 
+AFFILIATES_PAGE_SIZE = 100
+CHART_CHAMBERS = 20
+
+
 class AffiliatesView(ChamberViewMixin, TemplateView):
     """A federation's chambers: for each, aggregate member figures — never a roster."""
 
@@ -124,13 +129,20 @@ class AffiliatesView(ChamberViewMixin, TemplateView):
         today = timezone.localdate()
         affiliates = federation_affiliate_figures(federation=self.chamber, today=today)
         totals = federation_totals(affiliates)
+        # A province has thousands of chambers: the table is paged and the chart shows the
+        # largest, or the page would carry megabytes of rows and bars.
+        page_obj = Paginator(affiliates, AFFILIATES_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        largest = sorted(affiliates, key=lambda a: (-a.figures.active, a.chamber.name))[:CHART_CHAMBERS]
         context.update(
             today=today,
             affiliates=affiliates,
+            page_obj=page_obj,
             totals=totals,
             chart=charts.bar_chart(
-                [charts.ChartItem(a.chamber.short_name or a.chamber.name, a.figures.active) for a in affiliates],
-                title=_("Active members by chamber"), label_header=_("Chamber"), value_header=_("Members"),
+                [charts.ChartItem(a.chamber.short_name or a.chamber.name, a.figures.active) for a in largest],
+                title=_("Active members by chamber") if len(affiliates) <= CHART_CHAMBERS else
+                _("Active members of the {n} largest chambers").format(n=CHART_CHAMBERS),
+                label_header=_("Chamber"), value_header=_("Members"),
             ) if affiliates else None,
             total_charts=figure_charts(totals) if affiliates else None,
         )

@@ -812,9 +812,17 @@ def _log_slowest(log, prefix=""):
 def analyze(log=print):
     """VACUUM (ANALYZE) every table: statistics for the planner, and a visibility map so
     that index-only scans skip the freshly loaded heap (ANALYZE alone leaves it unset)."""
+    import importlib
+
     started = time.perf_counter()
     # VACUUM cannot run inside a transaction (a test's): ANALYZE alone there.
     statement = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    trigram = importlib.import_module("members.migrations.0005_search_trigram").INDEXES
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # GIN indexes filled row by row through a bulk load come out loose: the mobile
+            # search read one 16 times slower than the same index rebuilt (56 ms vs 3.5 ms).
+            for name, _table, _expression in trigram:
+                cursor.execute(f"REINDEX INDEX {name}")
         cursor.execute(statement)
     log(f"{statement} in {time.perf_counter() - started:.1f} s.")

@@ -256,12 +256,13 @@ def federation_affiliate_chambers(*, federation):
 @reads_from_replica
 def federation_affiliate_figures(*, federation, affiliate_slug=None, today=None):
     """The chambers a federation supervises, directly or through a lower federation, with
-    aggregate member figures only: two queries whatever the number of chambers.
+    aggregate member figures only: three queries whatever the number of chambers (the
+    chambers, their counts from a covering index, their ranks' names).
 
     `affiliate_slug` narrows the answer to one of them; a chamber that is not affiliated
     gives an empty list (the view answers 404).
     """
-    from members.models import Membership
+    from members.models import Membership, Rank
 
     chambers = federation_affiliate_chambers(federation=federation)
     if affiliate_slug is not None:
@@ -275,15 +276,23 @@ def federation_affiliate_figures(*, federation, affiliate_slug=None, today=None)
     # GROUP BY only, it is filtered strictly by the affiliated chambers' ids worked out
     # above, and it returns counts per (chamber, status, kind, rank): no member row, name
     # or personal datum ever leaves this function.
+    ids = [c.pk for c in chambers]
     with scopes_disabled():
-        rows = list(_membership_counts(
-            Membership.objects.filter(chamber_id__in=[c.pk for c in chambers]), start, end,
-            "chamber_id", "rank__name", "rank__order",
-        ))
+        # COUNT(*) by rank id, not joined to the ranks: the covering index
+        # membership_counts_covering answers it alone (an index-only scan, no table read).
+        rows = list(Membership.objects.filter(chamber_id__in=ids).values("chamber_id", "rank_id", "status", "kind")
+                    .annotate(n=Count("*"),
+                              # Counting the dates themselves (never null where the filter holds)
+                              # keeps to the index's columns.
+                              joined=Count("joined_on", filter=Q(joined_on__gte=start, joined_on__lte=end)),
+                              left=Count("left_on", filter=Q(left_on__gte=start, left_on__lte=end))).order_by())
+        ranks = {pk: (name, order) for pk, name, order in
+                 Rank.objects.filter(chamber_id__in=ids).values_list("pk", "name", "order")}
     figures = {c.pk: MemberFigures() for c in chambers}
     for row in rows:
         # Each chamber keeps its own rank list; across chambers ranks meet by name.
-        figures[row["chamber_id"]].add(row, row["rank__name"], row["rank__order"], row["rank__name"])
+        name, order = ranks.get(row["rank_id"], ("", 0))
+        figures[row["chamber_id"]].add(row, name, order, name)
     return [
         Affiliate(chamber=c, level=1 if c.supervising_federation_id == federation.pk else 2,
                   via=None if c.supervising_federation_id == federation.pk else c.supervising_federation,

@@ -190,9 +190,9 @@ def test_the_page_runs_a_fixed_number_of_queries(client_as, federation, affiliat
     client = client_as(fed_staff)
     client.get(_url(federation))
     # session, user, chamber, the user's roles (access), the switcher's roles and chambers (2),
-    # the affiliated chambers, their member counts (one GROUP BY across them), the inbox's
-    # unread count in the header
-    expected = 9
+    # the affiliated chambers, their member counts (one GROUP BY across them), their ranks'
+    # names, the inbox's unread count in the header
+    expected = 10
     with django_assert_num_queries(expected):
         client.get(_url(federation))
     more = _chamber("more", supervising_federation=federation)
@@ -203,3 +203,23 @@ def test_the_page_runs_a_fixed_number_of_queries(client_as, federation, affiliat
     assert len(response.context["affiliates"]) == 4 and response.context["totals"].active == 13
     with django_assert_num_queries(expected):
         assert client.get(_detail(federation, more)).status_code == 200
+
+
+def test_a_province_of_chambers_is_paged_and_charts_the_largest(client_as, federation, affiliated, district,
+                                                                fed_staff, monkeypatch):
+    from chamber import dashboard
+
+    monkeypatch.setattr(dashboard, "AFFILIATES_PAGE_SIZE", 2)
+    monkeypatch.setattr(dashboard, "CHART_CHAMBERS", 2)
+    client = client_as(fed_staff)
+    first = client.get(_url(federation))
+    everyone = first.context["affiliates"]
+    assert len(everyone) > 2  # the totals still count every chamber
+    assert first.content.decode().count("data-affiliate=") == 2
+    second = client.get(_url(federation) + "?page=2").content.decode()
+    shown = {a.chamber.slug for a in first.context["page_obj"].object_list}
+    assert all(f'data-affiliate="{slug}"' not in second for slug in shown)
+    ordered = sorted(everyone, key=lambda a: (-a.figures.active, a.chamber.name))
+    table = str(first.context["chart"].table)
+    assert all((a.chamber.short_name or a.chamber.name) in table for a in ordered[:2])
+    assert table.count("<tr") == 3  # the header and the two largest
