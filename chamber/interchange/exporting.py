@@ -163,7 +163,6 @@ class ExportJob:
     def headers(self):
         return [c.header for c in self._columns]
 
-    @reads_from_replica
     def values(self, progress=None):
         """Each row's cells, in column order; `progress(n)` is told every so many rows."""
         columns = [c.value for c in self._columns]
@@ -173,8 +172,10 @@ class ExportJob:
             if progress is not None and n % PROGRESS_EVERY == 0:
                 progress(n)
 
+    @reads_from_replica
     def write(self, target, file_format, progress=None):
-        """Write the file to a binary file object; returns the number of rows."""
+        """Write the file to a binary file object; returns the number of rows. Its reads go
+        to the replica where there is one (a streamed CSV is short and reads the primary)."""
         if file_format == ExportFormat.XLSX:
             return write_xlsx(target, self.headers, self.values(progress), sheet_title=self.title,
                               caption=self.caption, widths=[c.width for c in self._columns],
