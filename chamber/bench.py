@@ -149,33 +149,45 @@ def membership_count(chamber):
         return Membership.objects.filter(chamber=chamber).count()
 
 
-def drop_bench_data(log=print):
-    """Delete every bench chamber and all it owns, fast: one DELETE per table.
+def delete_chambers(chambers):
+    """Delete the throwaway chambers of a benchmark or data set and all they own, fast: one
+    DELETE per table; returns how many. The one deletion every bench command shares.
 
     Foreign keys are checked at commit on PostgreSQL (Django creates them DEFERRABLE
     INITIALLY DEFERRED), so the order of the table deletes does not matter.
     """
-    started = time.perf_counter()
+    from evaluations.models import SubmissionUserObjectPermission
+    from members.models import EnterpriseUserObjectPermission
+
     with transaction.atomic(), scopes_disabled():
-        ids = list(bench_chambers().values_list("pk", flat=True))
+        ids = list(chambers.values_list("pk", flat=True))
         if not ids:
             return 0
-        from members.models import EnterpriseUserObjectPermission
-
         if connection.vendor == "postgresql":
             # Money tables refuse DELETE (chamber.ledger's triggers); throwaway bench
             # chambers are the one place where whole ledgers may go, so skip user triggers
             # for this transaction only.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = replica")
-
-        EnterpriseUserObjectPermission.objects.filter(content_object__chamber_id__in=ids)._raw_delete(connection.alias)
+        for permission in (EnterpriseUserObjectPermission, SubmissionUserObjectPermission):
+            permission.objects.filter(content_object__chamber_id__in=ids)._raw_delete(connection.alias)
         for model in apps.get_models():
             if issubclass(model, TenantModel):
                 model._base_manager.filter(chamber_id__in=ids)._raw_delete(connection.alias)
-        bench_chambers().delete()
-    log(f"Dropped {len(ids)} bench chambers in {time.perf_counter() - started:.1f} s.")
+        # A federation among them supervises others (PROTECT): unlink before deleting.
+        Chamber.objects.filter(pk__in=ids).update(supervising_federation=None)
+        Chamber.objects.filter(pk__in=ids).delete()
     return len(ids)
+
+
+def drop_bench_data(log=print):
+    """Delete every bench chamber and all it owns."""
+    started = time.perf_counter()
+    with scopes_disabled():
+        count = delete_chambers(bench_chambers())
+    if count:
+        log(f"Dropped {count} bench chambers in {time.perf_counter() - started:.1f} s.")
+    return count
 
 
 def _branches(chamber, shape):
@@ -452,13 +464,7 @@ def drop_chamber(chamber, log=print):
     exception, so user triggers are skipped for this transaction only.
     """
     started = time.perf_counter()
-    with transaction.atomic(), scopes_disabled():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        for model in apps.get_models():
-            if issubclass(model, TenantModel):
-                model._base_manager.filter(chamber=chamber)._raw_delete(connection.alias)
-        chamber.delete()
+    delete_chambers(Chamber.objects.filter(pk=chamber.pk))
     log(f"Dropped {chamber.slug} in {time.perf_counter() - started:.1f} s.")
 
 

@@ -33,7 +33,6 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -44,7 +43,7 @@ from branches.services import BRANCH_FIELDS
 from chamber import bench
 from chamber.audit import snapshot
 from chamber.demo import USCC_SOCIAL, make_id_number, make_uscc
-from chamber.models import AuditEntry, Chamber, ChamberKind, NumberSeries, RoleKind, TenantModel
+from chamber.models import AuditEntry, Chamber, ChamberKind, NumberSeries, RoleKind
 from chamber.numbering import number_format
 from chamber.services import chamber_create, role_grant
 from charity.models import Donation, DonationEntry, DonorKind, Programme
@@ -685,28 +684,12 @@ class PlanMismatch(Exception):
 
 
 def drop(log=print):
-    """Delete the federation, the chambers and all they own (one DELETE per table)."""
+    """Delete the federation, the chambers and all they own (chamber.bench.delete_chambers)."""
     started = time.perf_counter()
-    with transaction.atomic(), scopes_disabled():
-        ids = list(Chamber.objects.filter(slug__startswith=PREFIX).values_list("pk", flat=True))
-        if not ids:
-            return 0
-        from evaluations.models import SubmissionUserObjectPermission
-        from members.models import EnterpriseUserObjectPermission
-
-        if connection.vendor == "postgresql":
-            # The ledger's triggers refuse DELETE on money rows (see chamber.bench.drop_bench_data).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL session_replication_role = replica")
-        EnterpriseUserObjectPermission.objects.filter(content_object__chamber_id__in=ids)._raw_delete(connection.alias)
-        SubmissionUserObjectPermission.objects.filter(content_object__chamber_id__in=ids)._raw_delete(connection.alias)
-        for model in apps.get_models():
-            if issubclass(model, TenantModel):
-                model._base_manager.filter(chamber_id__in=ids)._raw_delete(connection.alias)
-        Chamber.objects.filter(pk__in=ids).update(supervising_federation=None)
-        Chamber.objects.filter(pk__in=ids).delete()
-    log(f"Dropped {len(ids)} chambers of the scale data set in {time.perf_counter() - started:.1f} s.")
-    return len(ids)
+    count = bench.delete_chambers(Chamber.objects.filter(slug__startswith=PREFIX))
+    if count:
+        log(f"Dropped {count} chambers of the scale data set in {time.perf_counter() - started:.1f} s.")
+    return count
 
 
 def existing_members():

@@ -88,13 +88,11 @@ def _bulk_dues(chamber):
 
 
 def _drop(bench):
-    """Drop the bench chambers (and this module's users); federation links first, for
-    Chamber.supervising_federation is PROTECT and drop_bench_data deletes chambers in one go."""
-    from chamber.models import Chamber
+    """Drop the bench chambers (federations and all: chamber.bench.delete_chambers unlinks
+    them) and this module's users."""
     from django.contrib.auth import get_user_model
 
     with scopes_disabled():
-        Chamber.objects.filter(slug__startswith=bench.PREFIX).update(supervising_federation=None)
         bench.drop_bench_data(log=lambda *_: None)
         get_user_model().objects.filter(username__startswith="bench-guard").delete()
 
