@@ -82,7 +82,7 @@ from charity.models import Donation, DonationForm, DonorKind, Programme
 from evaluations.models import Rating, RatingStatus
 from evaluations.ratings import rating_list_for_subject_chamber
 from events.models import EventKind, OutcomeScope, RequestStatus
-from events.selectors.outcomes import held_events, outcome_totals
+from events.selectors.outcomes import add_recorded, held_events, outcome_totals
 from events.selectors.requests import request_year_figures
 from members.dues.selectors import dues_year_totals
 from members.models import Level
@@ -118,15 +118,6 @@ def _money(value):
 def _day(day):
     """A date inside a text (an item's detail), as the active language writes it: 2025年6月18日."""
     return date_format(day, "DATE_FORMAT") if day else ""
-
-
-def _add(a, b):
-    """Sum of two optional figures; None only while neither was recorded."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
 
 
 # Units printed beside the figures, in the active language when printed.
@@ -188,15 +179,15 @@ def _events(chamber, year):
             OutcomeScope.ABROAD if group["kind"] == EventKind.STUDY_TOUR_ABROAD else OutcomeScope.DOMESTIC)
         row = market[scope]
         row["events"] += group["events"]
-        row["deals"] = _add(row["deals"], group["deals"])
-        row["amount"] = _add(row["amount"], group["amount"])
+        row["deals"] = add_recorded(row["deals"], group["deals"])
+        row["amount"] = add_recorded(row["amount"], group["amount"])
     dialogues = [{"title": row["title"], "detail": row["outcome__summary"] or ""} for row in
                  held.filter(kind=EventKind.GOVERNMENT_DIALOGUE).values("title", "outcome__summary")
                  .order_by("starts_at", "pk")[:ITEM_LIMIT]]
     training = [kinds[k] for k in (EventKind.TRAINING, EventKind.SEMINAR) if k in kinds]
     people_trained = None
     for row in training:
-        people_trained = _add(people_trained, row["people_trained"])
+        people_trained = add_recorded(people_trained, row["people_trained"])
     return {
         "section": {"rows": [_event_row(row) for row in totals["by_kind"]],
                     "total": {key: value for key, value in _event_row(totals["total"], "").items() if key != "label"}},
@@ -233,7 +224,7 @@ def _work_records(chamber, year, as_of, confirmed):
         if kind == WorkRecordKind.PUBLICITY and group["medium"]:
             media[group["medium"]] = media.get(group["medium"], 0) + group["n"]
         if kind == WorkRecordKind.INVESTMENT and group["n_amounts"]:
-            amount = _add(amount, group["sum_amount"])
+            amount = add_recorded(amount, group["sum_amount"])
             amounts += group["n_amounts"]
 
     def count(kind):

@@ -39,7 +39,7 @@ def held_events(*, chamber, year, access=None, capability=None):
         held, starts_at__year=year)
 
 
-def _add(a, b):
+def add_recorded(a, b):
     """Sum of two recorded figures; None only while neither was recorded."""
     if a is None:
         return b
@@ -60,7 +60,7 @@ def _merge(row, group):
     row["events"] += group["events"]
     row["with_outcome"] += group["with_outcome"]
     for figure in FIGURES:
-        row[figure] = _add(row[figure], group[figure])
+        row[figure] = add_recorded(row[figure], group[figure])
         row[figure + "_recorded"] += group[figure + "_recorded"]
 
 
