@@ -12,9 +12,7 @@ Numbers: thousands separators everywhere; money (the Decimal figures) with two d
 percentages with one. The words follow the active language (the figures' labels were
 translated when the figures were computed); Chinese is the default.
 """
-import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import formats
 from django.utils.html import format_html
@@ -24,11 +22,12 @@ from django.utils.translation import get_language, pgettext
 from chamber.charts import FONT_FAMILY, ChartItem, bar_chart, donut_chart, line_chart
 from chamber.documents.rendering import render_pdf
 
-__all__ = ["report_pdf", "report_context", "number_text", "not_recorded_text", "is_percent", "dues_rows",
+from .values import shown
+
+__all__ = ["report_pdf", "report_context", "dues_rows",
            "month_label"]
 
 TEMPLATE = "annual/report.html"
-PERCENT_UNITS = ("%", "％")
 # The SVG charts name the web site's font stack, whose first family (system-ui) resolves
 # to a non-CJK font on a server; printed, they use the document's sans face so that every
 # glyph comes from the embedded Noto CJK subsets.
@@ -38,40 +37,6 @@ _CJK_NUMERALS = "一二三四五六七八九十"
 
 
 # --- Values -----------------------------------------------------------------------------------
-
-
-def is_percent(unit):
-    return unit in PERCENT_UNITS
-
-
-def number_text(value, unit=""):
-    """A number as printed: 1,234 / 1,285,600.00 (money, a Decimal) / 90.0 (a percentage,
-    or a float such as an average rating)."""
-    if is_percent(unit) or isinstance(value, float):
-        return "{:,.1f}".format(value)
-    if isinstance(value, Decimal):
-        return "{:,.2f}".format(value)
-    return "{:,}".format(value)
-
-
-def _with_unit(text, unit):
-    """「35家」, 「90.0%」 but "35 people": no space before a CJK unit or a percent sign."""
-    if not unit:
-        return text
-    if is_percent(unit) or unicodedata.east_asian_width(unit[0]) in "WF":
-        return text + unit
-    return "{} {}".format(text, unit)
-
-
-def not_recorded_text():
-    return pgettext("annual report", "Not recorded")
-
-
-def shown(value, unit=""):
-    """A value for the PDF (safe HTML): the number and its unit, or the marked 「未记录」."""
-    if value is None:
-        return format_html('<span class="not-recorded">{}</span>', not_recorded_text())
-    return format_html("{}", _with_unit(number_text(value, unit), unit))
 
 
 def _date(value):

@@ -54,10 +54,10 @@ LAYOUT_STATIC = ("annual/report.css", "documents/base.css")
 
 @functools.lru_cache(maxsize=1)
 def layout_version():
-    """A hash of the print layout's files (templates, styles, document.py), once per process."""
+    """A hash of the print layout's files (templates, styles, document.py, values.py), once per process."""
     paths = [get_template(name).origin.name for name in LAYOUT_TEMPLATES]
     paths += [finders.find(name) or "" for name in LAYOUT_STATIC]
-    paths.append(str(Path(__file__).with_name("document.py")))
+    paths += [str(Path(__file__).with_name(name)) for name in ("document.py", "values.py")]
     digest = hashlib.sha256()
     for path in paths:
         try:

@@ -12,7 +12,8 @@ from django.utils.translation import pgettext
 
 from chamber.interchange.writing import AMOUNT_FORMAT, as_text, clean_text, display_width, safe_sheet_title
 
-from .document import dues_rows, is_percent, month_label, not_recorded_text, number_text, report_title
+from .document import dues_rows, month_label, report_title
+from .values import is_percent, not_recorded_text, number_text
 
 __all__ = ["report_xlsx"]
 

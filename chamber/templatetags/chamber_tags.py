@@ -2,7 +2,6 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -41,20 +40,12 @@ def wan_yuan(value):
 
 
 @register.filter
-def figure(value):
-    """A report figure: 1,234 / 1,234.50 / 95.5, or 「未记录」 when the data cannot answer it
-    (None), never a silent 0 (the annual report's rule)."""
-    if value is None:
-        return format_html('<span class="not-recorded">{}</span>', _("Not recorded"))
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, Decimal):
-        return "{:,.2f}".format(value.quantize(_FEN, rounding=ROUND_HALF_UP))
-    if isinstance(value, float):
-        return "{:,.1f}".format(value)
-    if isinstance(value, int):
-        return "{:,}".format(value)
-    return value
+def figure(value, unit=""):
+    """A report figure with its unit, as the annual report's PDF writes it (1,234家 / 90.0%),
+    or 「未记录」 when the data cannot answer it (None), never a silent 0."""
+    from chamber.annual.values import shown
+
+    return shown(value, unit or "")
 
 
 @register.simple_tag(takes_context=True)
