@@ -135,6 +135,8 @@ def membership_search_q(term, *, chamber):
       LIKE on the column (its trigram index), not UPPER() of every row.
     - USCCs are stored in capitals, pinyin initials in lower case, mobiles as digits; none
       holds a Chinese character, so a Chinese term does not search their tables at all.
+      Digits are tested on the chamber's own rows (members 0011 dropped their trigram
+      indexes), and a term of digits looks for people by mobile only: no name holds digits.
     - A member number is matched exactly as typed, in capitals or in lower case (the
       chamber's unique index), not with UPPER() of every number.
     """
@@ -155,7 +157,7 @@ def membership_search_q(term, *, chamber):
         )
         parts.append(members.filter(enterprise_id__in=enterprises.values("pk")))
         if compact.isdigit():
-            people = Person.objects.filter(chamber=chamber).filter(Q(**{"name__" + text: term}) | Q(mobile__contains=compact))
+            people = Person.objects.filter(chamber=chamber, mobile__contains=compact)
     people = people.order_by().values("pk")
     contacts = Contact.objects.filter(chamber=chamber, person__in=people).order_by().values("enterprise_id")
     parts.append(members.filter(enterprise_id__in=contacts))

@@ -6,6 +6,7 @@ PostgreSQL joins enterprise, person and rank for every row it skips, and a deep 
 20,000-member roster costs 150 ms instead of a few.
 """
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -35,6 +36,42 @@ class IdsFirstPaginator(Paginator):
         return self._count
 
 
+class SearchPaginator(IdsFirstPaginator):
+    """For a search: the page's ids and the number of matches in one query (COUNT(*) OVER ()).
+
+    A search costs its whole price (every matching member found) once for the count and
+    again for the page; the window gives both at once. Not for the plain list: a window over
+    20,000 rows costs more than a count that reads an index alone. The web list calls
+    get_page (past the end: the last page), the API page (past the end: 404).
+    """
+
+    def _window_page(self, number):
+        """The page of `number` with the count from its own rows; None when it has no rows."""
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list.prefetch_related(None).annotate(total=Window(Count("pk")))
+                    .values_list("pk", "total")[bottom:bottom + self.per_page])
+        if not rows:
+            return None
+        self._count = rows[0][1]
+        return Page(self.load_page([pk for pk, _total in rows]), number, self)
+
+    def get_page(self, number):
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        # Past the last page (or no match): count, and show the last page.
+        return self._window_page(number) or super().get_page(number)
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return super().page(number)  # the paginator's own "not a number" error
+        # Below 1, past the end, or no match: counted, and the paginator's own answer.
+        return (self._window_page(number) if number >= 1 else None) or super().page(number)
+
+
 class RosterPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -43,7 +80,10 @@ class RosterPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None, load_page=None):
         """`load_page(ids)`: how this list loads a page's rows from their ids (default: models)."""
         self._load_page = load_page
+        self._searching = bool(request.query_params.get("search", "").strip())
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, object_list, per_page):
-        return IdsFirstPaginator(object_list, per_page, load_page=getattr(self, "_load_page", None))
+        load_page = getattr(self, "_load_page", None)
+        searching = load_page is not None and getattr(self, "_searching", False)
+        return (SearchPaginator if searching else IdsFirstPaginator)(object_list, per_page, load_page=load_page)

@@ -7,8 +7,6 @@ shared by the filters and the bulk form.
 """
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page
-from django.db.models import Count, Window
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -18,7 +16,7 @@ from django.views.generic import TemplateView
 
 from branches.selectors import branch_visible_list
 from chamber.access import MEMBERS_CHANGE, MEMBERS_VIEW
-from chamber.api.pagination import IdsFirstPaginator
+from chamber.api.pagination import IdsFirstPaginator, SearchPaginator
 from chamber.api.serializers import show_mobiles
 from chamber.mixins import ChamberViewMixin
 from chamber.validators import mask_mobile
@@ -153,28 +151,6 @@ class RosterView(ChamberViewMixin, TemplateView):
             "joined_on": row["joined_on"].isoformat() if row["joined_on"] else "—",
             "tick_label": plan["tick"].format(name=name),
         }
-
-
-class SearchPaginator(IdsFirstPaginator):
-    """For a search: the page's ids and the number of matches in one query (COUNT(*) OVER ()).
-
-    A search costs its whole price (every matching member found) once for the count and
-    again for the page; the window gives both at once. Not for the plain list: a window over
-    20,000 rows costs more than a count that reads an index alone.
-    """
-
-    def get_page(self, number):
-        try:
-            number = max(1, int(number))
-        except (TypeError, ValueError):
-            number = 1
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list.prefetch_related(None).annotate(total=Window(Count("pk")))
-                    .values_list("pk", "total")[bottom:bottom + self.per_page])
-        if not rows:  # past the last page (or no match): count, and show the last page
-            return super().get_page(number)
-        self._count = rows[0][1]
-        return Page(self.load_page([pk for pk, _total in rows]), number, self)
 
 
 def _detail_url_maker(slug):

@@ -3,6 +3,8 @@ filters and search, and the reach of a branch secretary."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_scopes import scope
 
@@ -432,6 +434,26 @@ def test_search_by_uscc(api, url, admin_user, roster):
     uscc = roster["optics"].enterprise.uscc
     assert names(api.as_user(admin_user).get(url("members/"), {"search": uscc})) == ["昆山精密光学有限公司"]
     assert names(api.as_user(admin_user).get(url("members/"), {"search": uscc[-9:].lower()})) == ["昆山精密光学有限公司"]
+
+
+def test_search_pages_count_matches_with_the_page(api, url, admin_user, roster):
+    """A search reads its page's ids and the number of matches in one query (COUNT(*) OVER ()),
+    so it is one query cheaper than the plain list; past its last page it is still a 404."""
+    client = api.as_user(admin_user)
+    client.get(url("members/"))  # warm the session and the caches
+    with CaptureQueriesContext(connection) as plain:
+        listed = client.get(url("members/"), {"page_size": 2, "ordering": "name"}).json()
+    with CaptureQueriesContext(connection) as searched:
+        found = client.get(url("members/"), {"search": "苏州", "page_size": 1, "ordering": "name"}).json()
+    assert listed["count"] == 4
+    assert found["count"] == 2 and len(found["results"]) == 1 and found["next"]
+    assert len(searched.captured_queries) == len(plain.captured_queries) - 1
+    second = client.get(url("members/"), {"search": "苏州", "page_size": 1, "ordering": "name", "page": 2}).json()
+    assert second["count"] == 2 and second["next"] is None
+    assert {found["results"][0]["name"], second["results"][0]["name"]} == {"苏州显示科技有限公司", "苏州光电缆有限公司"}
+    assert client.get(url("members/"), {"search": "苏州", "page_size": 1, "page": 3}).status_code == 404
+    assert client.get(url("members/"), {"search": "苏州", "page": "x"}).status_code == 404
+    assert client.get(url("members/"), {"search": "无此会员", "page": 1}).json()["count"] == 0
 
 
 def test_search_does_not_reach_another_chamber(api, url, admin_user, roster, other_chamber):
