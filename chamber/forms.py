@@ -5,6 +5,7 @@ field's label, help text and error sit together and look alike everywhere, and a
 with an error carries `is-invalid` and `aria-invalid` for screen readers.
 """
 from django import forms
+from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
 
 
@@ -75,3 +76,44 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+CAPPED_CHOICES = 50  # the notes under such lists say "the first 50"
+
+
+def cap_choices(form, name, queryset, *, term="", lookups=("name__icontains",), label=None, limit=CAPPED_CHOICES):
+    """Field `name` accepts any row of `queryset`, but its widget lists only the first `limit`
+    rows matching the search `term` (any of `lookups`) plus the rows already chosen (posted or
+    initial), so a chamber of 20,000 members is not 20,000 <option>s or checkboxes. Works for
+    single and multiple model choice fields. Returns whether the list was cut, for a "search
+    to narrow the list" note. Two queries at most, whatever the size of `queryset`."""
+    field = form.fields[name]
+    field.queryset = queryset
+    term = (term or "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in a text
+    matches = queryset
+    if term:
+        condition = Q()
+        for lookup in lookups:
+            condition |= Q(**{lookup: term})
+        matches = queryset.filter(condition)
+    shown = list(matches[:limit + 1])
+    capped = len(shown) > limit
+    shown = shown[:limit]
+    if form.is_bound:
+        chosen = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+    else:
+        chosen = form.get_initial_for_field(field, name)
+    if chosen is None or isinstance(chosen, (str, int)) or hasattr(chosen, "pk"):
+        chosen = [chosen]
+    listed = {str(row.pk) for row in shown}
+    missing = {str(getattr(value, "pk", value)) for value in chosen if value not in (None, "")} - listed
+    # Ids only (garbage is the field's own error), and none past a bigint.
+    missing = [value for value in missing if value.isascii() and value.isdigit() and len(value) < 19]
+    if missing:
+        shown = list(queryset.filter(pk__in=missing)) + shown
+    label = label or field.label_from_instance
+    choices = [(row.pk, label(row)) for row in shown]
+    if not isinstance(field, forms.ModelMultipleChoiceField) and field.empty_label is not None:
+        choices.insert(0, ("", field.empty_label))
+    field.widget.choices = choices
+    return capped

@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from branches.models import Branch
-from chamber.forms import StyledFormMixin
+from chamber.forms import CAPPED_CHOICES, StyledFormMixin, cap_choices
 from members.models import Membership, MembershipStatus, Person
 
 from ..models import Audience, EventKind, EventStatus
 
-MEMBER_CHOICES = 50
+MEMBER_CHOICES = CAPPED_CHOICES
 
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -96,16 +96,18 @@ class RegisterForm(StyledFormMixin, forms.Form):
 
 
 class WalkInForm(StyledFormMixin, forms.Form):
-    """Someone who came without registering: name and mobile, the member optional."""
+    """Someone who came without registering: name and mobile, the member optional. Any current
+    member validates; only `member_q`'s first matches (and the chosen one) are listed."""
 
     attendee_name = forms.CharField(label=_("name"), max_length=60)
     attendee_mobile = forms.CharField(label=_("mobile"), max_length=11, required=False)
     membership = forms.ModelChoiceField(label=_("member"), queryset=Membership.objects.none(), required=False)
 
-    def __init__(self, *args, chamber, **kwargs):
+    def __init__(self, *args, chamber, member_q="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = Membership.objects.filter(chamber=chamber).exclude(
-            status=MembershipStatus.LEFT).order_by("name", "pk")
+        members = Membership.objects.filter(chamber=chamber).exclude(status=MembershipStatus.LEFT).select_related(
+            "enterprise", "person").order_by("name", "pk")
+        self.member_choices_capped = cap_choices(self, "membership", members, term=member_q, label=lambda m: m.name)
 
 
 class CheckInForm(forms.Form):
@@ -124,15 +126,18 @@ class AttachmentForm(StyledFormMixin, forms.Form):
 
 
 class InvitationForm(StyledFormMixin, forms.Form):
-    """The invited members of an "invited only" event."""
+    """The invited members of an "invited only" event. Any current member validates; the
+    checkboxes are the invited (or ticked) members and `member_q`'s first matches, so a large
+    chamber is not one checkbox per member. What is posted becomes the whole invited list, and
+    every invited member is always shown (ticked), so searching never drops an invitation."""
 
     memberships = forms.ModelMultipleChoiceField(label=_("invited members"), queryset=Membership.objects.none(),
                                                  required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, chamber, **kwargs):
+    def __init__(self, *args, chamber, member_q="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["memberships"].queryset = Membership.objects.filter(chamber=chamber).exclude(
-            status=MembershipStatus.LEFT).order_by("name", "pk")
+        members = Membership.objects.filter(chamber=chamber).exclude(status=MembershipStatus.LEFT).order_by("name", "pk")
+        self.member_choices_capped = cap_choices(self, "memberships", members, term=member_q, label=lambda m: m.name)
 
 
 class PortalRegisterForm(StyledFormMixin, forms.Form):

@@ -7,15 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from chamber.access import REQUESTS_MANAGE
-from chamber.forms import DateInput, StyledForm
+from chamber.forms import DateInput, StyledForm, cap_choices
 from members.models import MembershipStatus
 from members.selectors import membership_visible
 
 from ..models import RequestCategory, RequestStatus
 from ..selectors.requests import request_assignee_officers, request_assignee_users
 from ..services.requests import DEFAULT_DUE_DAYS
-
-MEMBER_CHOICES = 50
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -32,17 +30,8 @@ class MemberPickMixin:
     def bind_members(self, *, chamber, access, member_q=""):
         members = (membership_visible(chamber=chamber, access=access, capability=REQUESTS_MANAGE)
                    .exclude(status=MembershipStatus.LEFT).order_by("name", "pk"))
-        field = self.fields["membership"]
-        field.queryset = members
-        member_q = (member_q or "").strip()[:100]
-        shown = list((members.filter(name__icontains=member_q) if member_q else members).only("pk", "name")
-                     [:MEMBER_CHOICES])
-        chosen = self.data.get(self.add_prefix("membership")) if self.is_bound else self.initial.get("membership")
-        chosen = getattr(chosen, "pk", chosen)
-        if chosen and str(chosen).isdigit() and all(str(m.pk) != str(chosen) for m in shown):
-            shown = list(members.filter(pk=chosen).only("pk", "name")) + shown
-        self.member_choices_capped = len(shown) >= MEMBER_CHOICES
-        field.widget.choices = [("", "---------")] + [(m.pk, m.name) for m in shown]
+        self.member_choices_capped = cap_choices(self, "membership", members, term=member_q,
+                                                 label=lambda m: m.name)
 
 
 class AssigneeMixin:

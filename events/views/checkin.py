@@ -30,7 +30,7 @@ class CheckInView(EventMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         event = self.get_event()
         self.require_manage(event)
-        return self.render(event, CheckInForm(), WalkInForm(chamber=self.chamber))
+        return self.render(event, CheckInForm(), self.walk_in_form())
 
     def post(self, request, *args, **kwargs):
         event = self.get_event()
@@ -45,14 +45,22 @@ class CheckInView(EventMixin, TemplateView):
         else:
             error = _("Type or scan a check-in code.")
         # A fresh, empty field for the next person; the result stays above it.
-        return self.render(event, CheckInForm(), WalkInForm(chamber=self.chamber), result=result, error=error,
+        return self.render(event, CheckInForm(), self.walk_in_form(), result=result, error=error,
                            status=400 if error else 200)
+
+    def walk_in_form(self, data=None):
+        # `?member_q=` narrows the walk-in form's member list (a chamber may have 20,000 members).
+        return WalkInForm(data, chamber=self.chamber, member_q=self.member_q())
+
+    def member_q(self):
+        return self.request.GET.get("member_q", "").strip()[:100]
 
     def render(self, event, form, walk_in_form, status=200, **extra):
         checked_in = registration_list(event=event, status=RegistrationStatus.CONFIRMED).filter(
             checked_in_at__isnull=False).count()
         return self.render_to_response(self.get_context_data(event=event, form=form, walk_in_form=walk_in_form,
-                                                             checked_in=checked_in, **extra), status=status)
+                                                             checked_in=checked_in, member_q=self.member_q(),
+                                                             **extra), status=status)
 
 
 class WalkInView(CheckInView):
@@ -61,7 +69,7 @@ class WalkInView(CheckInView):
     def post(self, request, *args, **kwargs):
         event = self.get_event()
         self.require_manage(event)
-        form = WalkInForm(request.POST, chamber=self.chamber)
+        form = self.walk_in_form(request.POST)
         if form.is_valid():
             try:
                 registration = registration_create(event=event, actor=request.user, access=self.access, walk_in=True,

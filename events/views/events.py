@@ -207,6 +207,8 @@ class EventStatusView(EventMixin, TemplateView):
 class AttachmentAddView(EventMixin, TemplateView):
     """POST: upload a document to the event."""
 
+    http_method_names = ["post"]  # no page of its own: a GET is a 405, not a missing template's 500
+
     def post(self, request, *args, **kwargs):
         event = self.get_event()
         self.require_manage(event)
@@ -249,7 +251,8 @@ class AttachmentView(EventMixin, TemplateView):
 
 
 class InvitationView(EventMixin, TemplateView):
-    """The invited members of an "invited only" event, as one list of checkboxes."""
+    """The invited members of an "invited only" event, as one list of checkboxes: the invited ones
+    and the first matches of `?member_q=` (the search is kept when the form is posted)."""
 
     template_name = "events/invitations.html"
     permission = EVENTS_MANAGE
@@ -258,13 +261,13 @@ class InvitationView(EventMixin, TemplateView):
         event = self.get_event()
         self.require_manage(event)
         current = [i.membership_id for i in invitation_list(event=event)]
-        form = InvitationForm(chamber=self.chamber, initial={"memberships": current})
-        return self.render_to_response(self.get_context_data(event=event, form=form))
+        form = InvitationForm(chamber=self.chamber, initial={"memberships": current}, member_q=self.member_q())
+        return self.render_to_response(self.get_context_data(event=event, form=form, member_q=self.member_q()))
 
     def post(self, request, *args, **kwargs):
         event = self.get_event()
         self.require_manage(event)
-        form = InvitationForm(request.POST, chamber=self.chamber)
+        form = InvitationForm(request.POST, chamber=self.chamber, member_q=self.member_q())
         if form.is_valid():
             try:
                 count = invitation_set(event=event, actor=request.user, access=self.access,
@@ -274,7 +277,10 @@ class InvitationView(EventMixin, TemplateView):
             else:
                 messages.success(request, _("{count} members invited.").format(count=count))
                 return redirect(event_url(event))
-        return self.render_to_response(self.get_context_data(event=event, form=form))
+        return self.render_to_response(self.get_context_data(event=event, form=form, member_q=self.member_q()))
+
+    def member_q(self):
+        return self.request.GET.get("member_q", "").strip()[:100]
 
 
 urlpatterns = [

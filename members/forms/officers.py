@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.forms import BranchChoiceField
 from branches.selectors import branch_list
-from chamber.forms import DateInput, StyledForm
+from chamber.forms import DateInput, StyledForm, cap_choices
 
 from ..models import Enterprise, Membership, MembershipStatus, Person, Post
 from ..selectors import officer_chair_candidates, officer_list
@@ -62,13 +62,17 @@ class AppointForm(StyledForm):
                                 help_text=_("Empty: from the start of the term."))
     ends_on = forms.DateField(label=_("Until"), required=False, widget=DateInput())
 
-    def __init__(self, *args, chamber, **kwargs):
+    def __init__(self, *args, chamber, person_q="", enterprise_q="", **kwargs):
         super().__init__(*args, **kwargs)
-        # Only what the <option>s show: a chamber may hold thousands of people.
-        people = Person.objects.filter(chamber=chamber).only("pk", "name")
-        self.fields["person"].queryset = people.order_by("name", "pk")
-        enterprises = Enterprise.objects.filter(chamber=chamber).only("pk", "name")
-        self.fields["enterprise"].queryset = enterprises.order_by("name", "pk")
+        # Any person or enterprise of the chamber validates, but a chamber may hold 20,000 of
+        # each: the <option>s are the first matches of `person_q` / `enterprise_q` (name,
+        # pinyin initials; a person's mobile too) and the chosen one.
+        self.person_choices_capped = cap_choices(
+            self, "person", Person.objects.filter(chamber=chamber).order_by("name", "pk"), term=person_q,
+            lookups=("name__icontains", "name_initials__istartswith", "mobile__contains"))
+        self.enterprise_choices_capped = cap_choices(
+            self, "enterprise", Enterprise.objects.filter(chamber=chamber).order_by("name", "pk"), term=enterprise_q,
+            lookups=("name__icontains", "name_initials__istartswith"))
         self.fields["branch"].queryset = branch_list(chamber=chamber)
 
 
@@ -91,10 +95,11 @@ class LiaisonForm(StyledForm):
     officer = OfficerChoiceField(label=_("Officer"), queryset=None)
     membership = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
 
-    def __init__(self, *args, term, **kwargs):
+    def __init__(self, *args, term, member_q="", **kwargs):
         super().__init__(*args, **kwargs)
         officers = officer_list(chamber=term.chamber, term=term)
         self.fields["officer"].queryset = officers.order_by("post", "person__name", "pk")
-        # Members who can still be visited: not those who left.
-        self.fields["membership"].queryset = Membership.objects.filter(chamber=term.chamber).exclude(
-            status=MembershipStatus.LEFT).only("pk", "name").order_by("name", "pk")
+        # Members who can still be visited (not those who left): any of them validates, the
+        # <option>s are the first matches of `member_q` and the chosen one.
+        members = Membership.objects.filter(chamber=term.chamber).exclude(status=MembershipStatus.LEFT)
+        self.member_choices_capped = cap_choices(self, "membership", members.order_by("name", "pk"), term=member_q)

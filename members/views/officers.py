@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from chamber.forms import add_service_errors
+from chamber.forms import CAPPED_CHOICES, add_service_errors
 from chamber.access import OFFICERS_CHANGE, OFFICERS_VIEW
 from chamber.mixins import ChamberViewMixin
 
@@ -185,18 +185,23 @@ class TermEditView(TermScopedMixin, ServiceFormView):
 
 
 class AppointView(TermScopedMixin, ServiceFormView):
-    """Put a person of the chamber in a post of the term."""
+    """Put a person of the chamber in a post of the term. `?person_q=` and `?enterprise_q=`
+    narrow the people and enterprises offered (only the first matches are listed)."""
 
     permission = OFFICERS_CHANGE  # a form page: nothing to read for those who cannot write
-    template_name = "members/officers/form.html"
+    template_name = "members/officers/appoint.html"
     form_class = AppointForm
 
+    def search_terms(self):
+        return {key: self.request.GET.get(key, "").strip()[:100] for key in ("person_q", "enterprise_q")}
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "chamber": self.chamber}
+        return {**super().get_form_kwargs(), "chamber": self.chamber, **self.search_terms()}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("Appoint an officer to “{term}”").format(term=self.term),
-                                        submit_label=_("Appoint"), **kwargs)
+                                        submit_label=_("Appoint"), search_limit=CAPPED_CHOICES,
+                                        **self.search_terms(), **kwargs)
 
     def call_service(self, data):
         self.success_message = _("{person} appointed.").format(person=data["person"].name)
@@ -272,12 +277,17 @@ class LiaisonView(TermScopedMixin, ServiceFormView):
     template_name = "members/officers/liaison.html"
     form_class = LiaisonForm
 
+    def member_q(self):
+        # `?member_q=` narrows the members offered (only the first matches are listed).
+        return self.request.GET.get("member_q", "").strip()[:100]
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "term": self.term}
+        return {**super().get_form_kwargs(), "term": self.term, "member_q": self.member_q()}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(liaisons=list(liaison_list(term=self.term)),
-                                        can_change=self.access.has(OFFICERS_CHANGE), **kwargs)
+                                        can_change=self.access.has(OFFICERS_CHANGE), member_q=self.member_q(),
+                                        **kwargs)
 
     def call_service(self, data):
         self.success_message = _("Liaison assigned.")
