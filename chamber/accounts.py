@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import StyledFormMixin
+from .security import twofactor
 
 PRODUCT_NAME = "商会管理平台"
 
@@ -38,4 +39,6 @@ urlpatterns = [
         form_class=PasswordResetForm, extra_email_context={"site_name": PRODUCT_NAME}), name="password_reset"),
     path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
          name="password_reset_confirm"),
+    # Two-factor set-up and verification (chamber/security/twofactor.py).
+    *twofactor.urlpatterns,
 ]

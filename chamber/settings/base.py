@@ -126,6 +126,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# --- Faults (issue 10, tests/trust/test_faults.py): a message taken by a worker that was
+# killed (acks_late: never acknowledged) is handed to another worker by Redis after this
+# many seconds. It must exceed the longest task, or a task still running is started twice
+# (the tasks' claims make that harmless, but wasteful). Kombu's default is one hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# --- end Faults
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -149,9 +155,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Login protection (issue 10): 12 characters at least, and none known from breaches.
+    {"NAME": "chamber.security.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "chamber.security.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -258,7 +266,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security defaults shared by all; production tightens them.
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+# No script reads the CSRF cookie: htmx and Swagger UI take the token from the page.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
@@ -335,3 +344,94 @@ if OBJECT_STORAGE_BUCKET:
                     "bucket_name": env_str("OBJECT_STORAGE_PRIVATE_BUCKET", "") or OBJECT_STORAGE_BUCKET,
                     "location": env_str("OBJECT_STORAGE_PRIVATE_PREFIX", "private")},
     }
+
+# =========================================================================================
+# --- Personal data (PIPL, issue 10, helper "pipl"): chamber/crypto.py, members/privacy.py.
+# =========================================================================================
+# Fernet keys of resident ID numbers at rest, newest first (the first encrypts, all decrypt;
+# rotate with `manage.py rotate_id_numbers`). Generate one with
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+# Not derived from SECRET_KEY: either can be rotated without touching the other.
+ID_NUMBER_KEYS = env_list("ID_NUMBER_KEYS", [])
+# HMAC key of Person.id_number_digest (uniqueness and look-ups by ID number); any long
+# random string. Its own key so that rotating ID_NUMBER_KEYS leaves the digests valid.
+ID_NUMBER_DIGEST_KEY = env_str("ID_NUMBER_DIGEST_KEY", "")
+# `manage.py anonymise_people`: people whose last post ended more than this many years ago
+# (and who are no longer a contact or member) are anonymised.
+PERSONAL_DATA_RETENTION_YEARS = env_int("PERSONAL_DATA_RETENTION_YEARS", 5)
+# The version of the consent text a person agrees to (members.PersonConsent.text_version);
+# raise it when the wording of the notice changes.
+PERSONAL_DATA_CONSENT_VERSION = env_str("PERSONAL_DATA_CONSENT_VERSION", "2026-1")
+# --- end personal data
+
+# =========================================================================================
+# --- Login protection (issue 10; chamber/security/): lockout, two-factor, session expiry.
+# =========================================================================================
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# After messages and the user's language (their redirects and JSON speak it): end idle
+# sessions, mark sessions verified by two-factor (django-otp), require two-factor where due.
+MIDDLEWARE.insert(MIDDLEWARE.index("chamber.preferences.UserLanguageMiddleware") + 1,
+                  "chamber.security.sessions.IdleSessionTimeoutMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("chamber.security.sessions.IdleSessionTimeoutMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+                  "chamber.security.twofactor.TwoFactorMiddleware")
+# Axes turns a flagged failed login into the lockout page; it only looks at the response,
+# so it may sit anywhere after authentication (ChamberMiddleware stays last).
+MIDDLEWARE.insert(MIDDLEWARE.index("chamber.tenancy.ChamberMiddleware"), "axes.middleware.AxesMiddleware")
+# Axes' backend goes first: it refuses a locked-out client before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+
+# Lockout: 5 wrong passwords lock that username from that address for 15 minutes. The pair
+# (not the username alone) so that a stranger cannot lock a chamber's staff out from afar,
+# and not the address alone, because a chamber's office shares one NAT address. Failures are
+# kept in the database (visible and deletable in the admin; `manage.py axes_reset_username`).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Tries during the lock do not extend it: the owner gets back in 15 minutes after the lock
+# even while someone keeps guessing.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "chamber.security.lockout.lockout_response"
+AXES_VERBOSE = False  # its start-up banner would print in every management command
+# Failures and lockouts (WARNING) are worth a log line; each success and clean-up is not.
+LOGGING["loggers"]["axes"] = {"handlers": [], "level": "WARNING"}
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the
+# X-Forwarded-For entry the outermost of them added (entries left of it are the client's word).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "chamber.security.lockout.client_ip"
+
+# Two-factor (TOTP authenticator apps) for chamber administrators, reviewers and staff.
+# On in production; off for `make run` (the demo users log in with their password only) and
+# for the tests (tests/trust/test_login_twofactor.py turns it on).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = "商会管理平台"
+
+# Sessions: at most SESSION_COOKIE_AGE long (a working day), gone when the browser closes,
+# and ended after SESSION_IDLE_TIMEOUT seconds without a request (0 turns that off).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# --- end login protection
+
+# --- rls (issue 10): PostgreSQL row-level security, the second wall (docs/security.md).
+# With RLS_ENFORCED every data statement carries the chamber set of its django-scopes scope
+# (chamber.rls); tenant tables' policies show only those chambers' rows to a role that owns
+# no table (`manage.py db_app_role`). Off by default here: on SQLite it means nothing, and a
+# development database is reached as its owner, whom the policies do not bind.
+RLS_ENFORCED = env_bool("RLS_ENFORCED", False)
+# The application role `db_app_role` creates; DATABASE_URL of web and workers names it,
+# while `migrate` runs with the owner's DATABASE_URL (docker-compose.yml, service migrate).
+DB_APP_ROLE = env_str("DB_APP_ROLE", "chamber_app")
+# --- end rls

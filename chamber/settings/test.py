@@ -6,6 +6,9 @@ the locmem outbox, eager Celery for unit tests (the worker tests start a real wo
 from .base import *  # noqa: F401,F403
 
 SECRET_KEY = "tests-only"
+# Personal data (pipl): fixed test keys (tests/trust/test_personal_data.py rotates them).
+ID_NUMBER_KEYS = ["dGVzdHMtb25seS1pZC1udW1iZXIta2V5LTAwMDAwMDE="]
+ID_NUMBER_DIGEST_KEY = "tests-only-id-digest"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -33,3 +36,11 @@ DATABASES["replica"] = {  # noqa: F405
     "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),  # noqa: F405
     "TEST": {"MIRROR": "default"},
 }
+
+# --- Login protection (issue 10). Axes off: Client.login() and force_login() authenticate
+# without a request, which axes' backend refuses; tests/trust/test_login_lockout.py turns it
+# on with override_settings. Two-factor and the idle timeout likewise (tests/trust/).
+AXES_ENABLED = False
+TWO_FACTOR_REQUIRED = False
+SESSION_IDLE_TIMEOUT = 0
+# --- end login protection
