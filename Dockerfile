@@ -47,13 +47,15 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 COPY --from=assets /assets/node_modules ./node_modules
 
-# Production settings refuse to load without SECRET_KEY; this throw-away one is used only
-# by these build commands and kept nowhere. Named volumes start as copies of var/ and
+# Production settings refuse to load without SECRET_KEY and the ID-number keys; these
+# throw-away ones are used only by these build commands (which touch no data) and kept nowhere. Named volumes start as copies of var/ and
 # media/, ownership included, so the non-root user can write to them.
 RUN pip install --no-deps . \
     && mkdir -p locale var media \
-    && SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput --verbosity 0 \
-    && SECRET_KEY=build-only-not-secret python manage.py compilemessages --ignore=staticfiles \
+    && export SECRET_KEY=build-only-not-secret ID_NUMBER_KEYS=YnVpbGQtb25seS1ub3Qtc2VjcmV0LWtleS0wMDAwMDA= \
+       ID_NUMBER_DIGEST_KEY=build-only-not-secret \
+    && python manage.py collectstatic --noinput --verbosity 0 \
+    && python manage.py compilemessages --ignore=staticfiles \
     && chown -R chamber:chamber var media
 
 USER chamber

@@ -42,6 +42,7 @@ from branches.models import Branch
 from branches.services import BRANCH_FIELDS
 from chamber import bench
 from chamber.audit import snapshot
+from chamber.crypto import encrypt, id_number_digest
 from chamber.demo import USCC_SOCIAL, make_id_number, make_uscc
 from chamber.models import AuditEntry, Chamber, ChamberKind, NumberSeries, RoleKind
 from chamber.numbering import number_format
@@ -376,8 +377,9 @@ def _members(w, p, chamber_id, ranks, branch_ids):
     e_ids, pe_ids, c_ids, ms_ids = (w.ids(model, m) for model in (Enterprise, Person, Contact, Membership))
     enterprises = w.table(Enterprise, ("id", "chamber_id", "name", "name_initials", "uscc", "legal_representative",
                                        "industry_code", "division_code", "address", "founded_on", "employees"))
+    # COPY bypasses the model: the ID number goes in encrypted, with its digest (chamber/crypto.py).
     people = w.table(Person, ("id", "chamber_id", "name", "name_initials", "gender", "mobile", "id_number",
-                              "birth_date"))
+                              "id_number_digest", "birth_date"))
     contacts = w.table(Contact, ("id", "chamber_id", "enterprise_id", "person_id", "title", "is_primary"))
     memberships = w.table(Membership, ("id", "chamber_id", "kind", "enterprise_id", "rank_id", "name",
                                        "member_number", "joined_on", "left_on", "status"))
@@ -398,8 +400,9 @@ def _members(w, p, chamber_id, ranks, branch_ids):
         enterprises.append((e_ids[n], chamber_id, name, name_initials, make_uscc(division, serial), person, industry,
                             division, f"{bench.STREETS[n % len(bench.STREETS)]}{n % 500 + 1}号",
                             datetime.date(1995 + n % 28, 1 + n % 12, 1 + n % 28), 10 + (serial * 13) % 2000))
+        id_number = make_id_number(division, born, (n % 500) * 2 + (gender == "male"))
         people.append((pe_ids[n], chamber_id, person, person_initials, gender, mobile,
-                       make_id_number(division, born, (n % 500) * 2 + (gender == "male")), born))
+                       encrypt(id_number), id_number_digest(id_number), born))
         contacts.append((c_ids[n], chamber_id, e_ids[n], pe_ids[n], "总经理", True))
         status = bench._pick(bench.STATUSES, n * 7 + 3)
         rank = bench._pick(bench.RANKS, n * 13 + 5)

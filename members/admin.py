@@ -23,6 +23,7 @@ from .models import (
     MembershipRemoval,
     OfficerPosition,
     Person,
+    PersonConsent,
     Rank,
     RepresentativePost,
     RotatingChair,
@@ -170,6 +171,16 @@ class MembershipBranchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("chamber",)
     search_fields = ("membership__enterprise__name", "membership__person__name", "branch__name")
     list_select_related = ("chamber", "membership__enterprise", "membership__person", "branch")
+
+
+@admin.register(PersonConsent)
+class PersonConsentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: consent is a history (PIPL), given or withdrawn through members.privacy."""
+
+    list_display = ("recorded_at", "person", "action", "basis", "text_version", "recorded_by", "chamber")
+    list_filter = ("action", "basis", "chamber")
+    search_fields = ("person__name",)
+    list_select_related = ("chamber", "person", "recorded_by")
 
 
 @admin.register(MembershipChange)

@@ -2,7 +2,7 @@
 from django.urls import path
 
 from .dues import views as dues
-from .views import officers, portal, profile, roster
+from .views import consent, officers, portal, profile, roster
 
 app_name = "members"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     *profile.urlpatterns,
     *officers.urlpatterns,
     *portal.urlpatterns,
+    *consent.urlpatterns,  # PIPL: a representative's own consent
     path("dues/", dues.DuesOverviewView.as_view(), name="dues"),
     *dues.urlpatterns,
 ]

@@ -36,6 +36,8 @@ from members.models import (
     RepresentativePost,
     Term,
 )
+from members.models import ConsentAction, ConsentBasis
+from members.privacy import consent_states
 from members.selectors import enterprise_contacts, membership_as_roster_row, membership_branches
 from members.services import ENTERPRISE_FIELDS, PERSON_FIELDS
 
@@ -148,9 +150,33 @@ class PersonNewSerializer(serializers.ModelSerializer):
         return normalize_mobile(value) if value.strip() else ""
 
 
+class ConsentSerializer(serializers.Serializer):
+    """The person's latest consent row (PIPL); read-only, recorded through the pages."""
+
+    action = ChoicesField(ConsentAction, read_only=True)
+    basis = ChoicesField(ConsentBasis, read_only=True)
+    text_version = serializers.CharField(read_only=True, help_text="Version of the notice consented to.")
+    recorded_at = serializers.DateTimeField(read_only=True)
+
+
+class PersonListSerializer(serializers.ListSerializer):
+    """Loads the consent states of a whole page in one query (not one per person)."""
+
+    def to_representation(self, data):
+        people = list(data.all() if hasattr(data, "all") else data)
+        if people:
+            states = consent_states(chamber=people[0].chamber_id, people=people)
+            for person in people:
+                person.__dict__["consent_state"] = states.get(person.pk)  # fills the cached_property
+        return super().to_representation(people)
+
+
 class PersonSerializer(PersonNewSerializer):
     """A person. The ID number is masked and the birth date left out unless the reader holds
-    `members.personal_data`; mobiles are shown to roster readers."""
+    `members.personal_data`; mobiles are shown to roster readers. `consent` is the latest
+    consent row (null when none was recorded)."""
+
+    consent = ConsentSerializer(source="consent_state", read_only=True, allow_null=True)
 
     political_affiliation = ChoicesField(PoliticalAffiliation, required=False, allow_blank=True)
     id_number = serializers.CharField(max_length=25, required=False, allow_blank=True,
@@ -161,8 +187,10 @@ class PersonSerializer(PersonNewSerializer):
                          help_text="Mainland mobile, 11 digits; +86 may precede it.")
 
     class Meta(PersonNewSerializer.Meta):
-        fields = ("id", *PERSON_FIELDS, "name_initials", "representative_posts", "honours", "created_at", "updated_at")
-        read_only_fields = ("id", "name_initials", "created_at", "updated_at")
+        fields = ("id", *PERSON_FIELDS, "name_initials", "representative_posts", "honours", "consent",
+                  "created_at", "updated_at")
+        read_only_fields = ("id", "name_initials", "consent", "created_at", "updated_at")
+        list_serializer_class = PersonListSerializer
 
     def validate_id_number(self, value):
         return normalize_id_number(value) if value.strip() else ""

@@ -70,7 +70,7 @@ class IdentifierCleaning:
     def clean_id_number(self):
         value = normalize_id_number(self.cleaned_data["id_number"]) if self.cleaned_data["id_number"].strip() else ""
         if value and self.chamber is not None:
-            others = Person.objects.filter(chamber=self.chamber, id_number=value).exclude(pk=self.exclude_pk)
+            others = Person.objects.with_id_number(self.chamber, value).exclude(pk=self.exclude_pk)
             if others.exists():
                 raise ValidationError(_("A person with this ID number is already registered in this chamber."))
         return value
@@ -125,6 +125,16 @@ class EnterpriseForm(IdentifierCleaning, _NoInstanceWrites, StyledModelForm):
         return dict(self.cleaned_data)
 
 
+# PIPL: the secretariat records that it holds the person's consent (members.privacy).
+def _consent_field():
+    return forms.BooleanField(
+        label=gettext_lazy("The person has consented to the processing of their personal data"),
+        required=False,
+        help_text=gettext_lazy("Tick only when the consent is on file (a signed form, a message); "
+                               "it is recorded with your name and the time."),
+    )
+
+
 class PersonForm(IdentifierCleaning, _NoInstanceWrites, StyledModelForm):
     """A person (the person pages, and an individual member). Without the personal-data
     capability the ID number and birth date are neither shown nor accepted."""
@@ -132,6 +142,7 @@ class PersonForm(IdentifierCleaning, _NoInstanceWrites, StyledModelForm):
     mobile = forms.CharField(label=_label(Person, "mobile"), max_length=20, required=False)
     id_number = forms.CharField(label=_label(Person, "id_number"), max_length=25, required=False,
                                 help_text=gettext_lazy("18 characters; birth date and gender are read from it."))
+    consent = _consent_field()
 
     class Meta:
         model = Person
@@ -164,6 +175,7 @@ class NewPersonForm(IdentifierCleaning, StyledForm):
     mobile = forms.CharField(label=_label(Person, "mobile"), max_length=20, required=False)
     email = forms.EmailField(label=_label(Person, "email"), required=False)
     id_number = forms.CharField(label=_label(Person, "id_number"), max_length=25, required=False)
+    consent = _consent_field()
 
     def __init__(self, *args, chamber=None, access=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,7 +185,7 @@ class NewPersonForm(IdentifierCleaning, StyledForm):
 
     def clean(self):
         data = super().clean()
-        given = [name for name in self.fields if name != "name" and data.get(name)]
+        given = [name for name in self.fields if name not in ("name", "consent") and data.get(name)]
         if given and not (data.get("name") or "").strip():
             self.add_error("name", _("Enter the person's name, or leave all of these fields empty."))
         return data
@@ -181,6 +193,8 @@ class NewPersonForm(IdentifierCleaning, StyledForm):
     def service_fields(self):
         """person_create's keywords, or None when nothing was entered."""
         data = {k: v for k, v in self.cleaned_data.items() if v and k in ("name", "mobile", "email", "id_number")}
+        if data and self.cleaned_data.get("consent"):
+            data["consent"] = True
         return data or None
 
 

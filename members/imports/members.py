@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from chamber.access import MEMBERS_CHANGE
 from chamber.interchange.kinds import Column, ImportKindSpec, import_kind
 from chamber.interchange.models import ImportKind
+from chamber.crypto import id_number_digest
 from chamber.validators import normalize_id_number, normalize_industry_code, normalize_mobile, normalize_uscc
 
 from ..models import (
@@ -118,11 +119,12 @@ class MembersImport(ImportKindSpec):
             "ranks": {rank.name.strip(): rank for rank in ranks},
             "default_rank": ranks[-1] if ranks else None,
             "branches": branch_lookup(chamber),
-            # uscc -> (enterprise pk, name); id number -> (person pk, name)
+            # uscc -> (enterprise pk, name); id number digest -> (person pk, name): digests,
+            # so the chamber's ID numbers are not all decrypted for each import.
             "enterprises": {u: (pk, n) for pk, u, n in Enterprise.objects.filter(chamber=chamber).exclude(uscc="")
                             .values_list("pk", "uscc", "name")},
-            "people": {i: (pk, n) for pk, i, n in Person.objects.filter(chamber=chamber).exclude(id_number="")
-                       .values_list("pk", "id_number", "name")},
+            "people": {i: (pk, n) for pk, i, n in Person.objects.filter(chamber=chamber).exclude(id_number_digest="")
+                       .values_list("pk", "id_number_digest", "name")},
             "members_of": members_of,
             "member_numbers": set(Membership.objects.filter(chamber=chamber).exclude(member_number="")
                                   .values_list("member_number", flat=True)),
@@ -221,7 +223,7 @@ class MembersImport(ImportKindSpec):
         row["person_id"] = None
         if not row["id_number"]:
             return
-        known = context["people"].get(row["id_number"])
+        known = context["people"].get(id_number_digest(row["id_number"]))
         if known is None:
             return
         member_name = context["members_of"].get(("p", known[0]))
@@ -277,7 +279,7 @@ class MembersImport(ImportKindSpec):
             if row["kind"] == MembershipKind.INDIVIDUAL:
                 holder = ("p", row["person_id"] or by_kind["person"])
                 if row["id_number"]:
-                    context["people"][row["id_number"]] = (holder[1], row["holder_name"])
+                    context["people"][id_number_digest(row["id_number"])] = (holder[1], row["holder_name"])
             else:
                 holder = ("e", row["enterprise_id"] or by_kind["enterprise"])
                 if row["uscc"]:
@@ -313,7 +315,7 @@ class MembersImport(ImportKindSpec):
             chamber=chamber, actor=actor, kind=MembershipKind.INDIVIDUAL, membership=membership_fields,
             person={"name": row["name"], "id_number": row["id_number"], "gender": row["gender"], "mobile": row["mobile"]})
         if row["id_number"]:
-            context["people"][row["id_number"]] = (membership.person_id, row["name"])
+            context["people"][id_number_digest(row["id_number"])] = (membership.person_id, row["name"])
         return ([{"made": "person", "id": membership.person_id}, {"made": "membership", "id": membership.pk}],
                 ("p", membership.person_id))
 

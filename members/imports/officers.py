@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from chamber.access import OFFICERS_CHANGE
 from chamber.interchange.kinds import Column, ImportKindSpec, import_kind
 from chamber.interchange.models import ImportKind
+from chamber.crypto import id_number_digest
 from chamber.validators import normalize_id_number, normalize_mobile, normalize_uscc
 
 from ..models import Enterprise, OfficerPosition, Person, Post, Term
@@ -75,10 +76,11 @@ class OfficersImport(ImportKindSpec):
     def prepare(self, *, chamber, options):
         terms = list(Term.objects.filter(chamber=chamber))
         by_id, by_name_mobile = {}, {}
-        for pk, name, mobile, id_number in Person.objects.filter(chamber=chamber).order_by("pk").values_list(
-                "pk", "name", "mobile", "id_number"):
-            if id_number:
-                by_id[id_number] = (pk, name)
+        # Keyed by the ID number's digest: the numbers themselves are encrypted at rest.
+        for pk, name, mobile, digest in Person.objects.filter(chamber=chamber).order_by("pk").values_list(
+                "pk", "name", "mobile", "id_number_digest"):
+            if digest:
+                by_id[digest] = (pk, name)
             if mobile:
                 by_name_mobile.setdefault((name, mobile), pk)
         enterprises_by_name = {}
@@ -139,7 +141,7 @@ class OfficersImport(ImportKindSpec):
             result.error("id_number", _("Give the person's ID number or mobile, so that the right person is found."))
             return
         if row["id_number"]:
-            known = context["people_by_id"].get(row["id_number"])
+            known = context["people_by_id"].get(id_number_digest(row["id_number"]))
             if known and known[1] != row["name"]:
                 result.error("id_number", _("This ID number belongs to {} in this chamber's records, not to {}.").format(
                     known[1], row["name"]))
@@ -199,7 +201,7 @@ class OfficersImport(ImportKindSpec):
                 records.append({"made": "person", "id": person.pk, "name": person.name})
                 # A second post of the same person further down the file finds this one.
                 if person.id_number:
-                    context["people_by_id"][person.id_number] = (person.pk, person.name)
+                    context["people_by_id"][person.id_number_digest] = (person.pk, person.name)
                 if person.mobile:
                     context["people_by_name_mobile"].setdefault((person.name, person.mobile), person.pk)
             enterprise = Enterprise.objects.get(chamber=chamber, pk=row["enterprise_id"]) if row["enterprise_id"] else None

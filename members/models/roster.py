@@ -6,9 +6,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 from guardian.models import UserObjectPermissionBase
 
+from chamber.crypto import DigestField, EncryptedCharField, id_number_digest
 from chamber.models import TenantModel
 from chamber.validators import (
     validate_division_code,
@@ -90,6 +93,13 @@ class PoliticalAffiliation(models.TextChoices):
     MASSES = "masses", _("Ordinary citizen")
 
 
+class PersonQuerySet(models.QuerySet):
+    def with_id_number(self, chamber, id_number):
+        """The chamber's people with this (normalised) ID number: by digest, since the
+        column itself holds random ciphertext."""
+        return self.filter(chamber=chamber, id_number_digest=id_number_digest(id_number)) if id_number else self.none()
+
+
 class Person(TenantModel):
     """A person known to the chamber: a contact, an officer, an individual member."""
 
@@ -99,9 +109,12 @@ class Person(TenantModel):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
     email = models.EmailField(_("email"), blank=True)
-    id_number = models.CharField(
+    # Encrypted at rest (chamber/crypto.py); code sees the plain number. Never filter on it:
+    # look up by `id_number_digest` (Person.objects.with_id_number).
+    id_number = EncryptedCharField(
         _("resident ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
+    id_number_digest = DigestField(_("ID number digest"), source="id_number")
     political_affiliation = models.CharField(
         _("political affiliation"), max_length=20, choices=PoliticalAffiliation.choices, blank=True
     )
@@ -110,20 +123,31 @@ class Person(TenantModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by members.privacy.person_anonymise; an anonymised person's details are gone.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+
+    objects = ScopedManager(chamber="chamber", _manager_class=models.Manager.from_queryset(PersonQuerySet))
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "pk"]
         constraints = [
+            # One ID number per chamber, checked on the digest (the ciphertext differs each time).
             models.UniqueConstraint(
-                fields=["chamber", "id_number"], condition=~models.Q(id_number=""), name="person_id_number_unique_in_chamber"
+                fields=["chamber", "id_number_digest"], condition=~models.Q(id_number_digest=""),
+                name="person_id_number_unique_in_chamber",
             ),
         ]
         indexes = [models.Index(fields=["chamber", "name"]), models.Index(fields=["chamber", "mobile"])]
 
     def __str__(self):
         return self.name
+
+    @cached_property
+    def consent_state(self):
+        """The latest PersonConsent row (members.privacy), or None: one query, cached."""
+        return self.consents.order_by("-recorded_at", "-pk").first()
 
 
 class Contact(TenantModel):

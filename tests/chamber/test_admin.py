@@ -195,7 +195,7 @@ def world(chamber, other_chamber, member, branches, admin_user, api_key, represe
     """At least one row of every model in our apps."""
     with scope(chamber=chamber):
         person = person_create(chamber=chamber, actor=None, name="张会长", mobile="13812345678",
-                               id_number="320505198001011239")
+                               id_number="320505198001011239", consent=True)
         contact_add(enterprise=member.enterprise, person=person, actor=None, title="董事长", is_primary=True)
         RepresentativePost.objects.create(chamber=chamber, person=person, body="npc", level="city", term="第十七届")
         Honour.objects.create(chamber=chamber, person=person, name="优秀民营企业家", level="provincial", year=2020)

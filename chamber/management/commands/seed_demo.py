@@ -216,7 +216,8 @@ class ChamberSeeder:
 
     def person(self, name, female, mobile, id_number="", political="", user=None):
         qs = Person.objects.filter(chamber=self.chamber)
-        found = qs.filter(id_number=id_number).first() if id_number else qs.filter(name=name, mobile=mobile).first()
+        found = (qs.with_id_number(self.chamber, id_number).first() if id_number
+                 else qs.filter(name=name, mobile=mobile).first())
         if found is not None:
             return found
         self.created["person"] += 1
