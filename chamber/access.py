@@ -52,6 +52,9 @@ CERTIFICATES_MANAGE = "certificates.manage"
 # the reports of the chambers it supervises. Reading the report needs the whole chamber's
 # MEMBERS_VIEW (it counts every member).
 REPORTS_MANAGE = "reports.manage"
+# The audit log (who changed what, who read personal data, who exported): chamber admins only,
+# since it names every reader and every change across the chamber.
+AUDIT_VIEW = "audit.view"
 
 _READ = {MEMBERS_VIEW, BRANCHES_VIEW, OFFICERS_VIEW}
 _WRITE = {MEMBERS_CHANGE, BRANCHES_CHANGE, OFFICERS_CHANGE}
@@ -62,6 +65,7 @@ ROLE_CAPABILITIES = {
         PERSONAL_DATA, CHAMBER_ADMIN, FEDERATION_VIEW,
         EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_DECIDE, EVALUATIONS_REVIEW, EVALUATIONS_APPLY,
         MONEY_VIEW, MONEY_RECORD, CHARITY_MANAGE, REMINDERS_MANAGE, CERTIFICATES_MANAGE, REPORTS_MANAGE, *_SERVICE,
+        AUDIT_VIEW,
     },
     RoleKind.SECRETARIAT: _READ | _WRITE | {
         PERSONAL_DATA, FEDERATION_VIEW, EVALUATIONS_VIEW, EVALUATIONS_MANAGE, EVALUATIONS_APPLY,

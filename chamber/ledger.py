@@ -94,6 +94,13 @@ def _post(*, document, kind, amount, actor, occurred_on, method="", reference=""
     return entry
 
 
+def _totals_change(document, field, amount):
+    """The document's running total and outstanding amount before and after a posting
+    (`document` already holds the after), for the audit log's before/after."""
+    after, outstanding = getattr(document, field), document.outstanding
+    return {field: [str(after - amount), str(after)], "outstanding": [str(outstanding + amount), str(outstanding)]}
+
+
 def _check_date(occurred_on):
     if not isinstance(occurred_on, datetime.date):
         raise ValidationError({"occurred_on": _("Enter a valid date.")})
@@ -115,9 +122,9 @@ def ledger_settle(*, document, amount, actor, occurred_on, method, reference="",
         ).format(outstanding=money_text(document.outstanding))})
     entry = _post(document=document, kind=EntryKind.SETTLEMENT, amount=amount, actor=actor,
                   occurred_on=occurred_on, method=method, reference=reference, reason=reason)
-    audit_record(chamber=document.chamber, actor=actor, action="settle", target=document,
-                 changes={"receipt": entry.number, "amount": str(amount), "method": method,
-                          "reference": entry.reference})
+    audit_record(chamber=document.chamber, actor=actor, action="settle", target=document, reason=reason,
+                 changes={"receipt": [None, entry.number], "amount": [None, str(amount)], "method": [None, method],
+                          "reference": [None, entry.reference or None], **_totals_change(document, "settled_amount", amount)})
     return entry
 
 
@@ -137,7 +144,8 @@ def ledger_write_off(*, document, amount, actor, reason, occurred_on=None):
     entry = _post(document=document, kind=EntryKind.WRITE_OFF, amount=amount, actor=actor,
                   occurred_on=occurred_on, reason=reason)
     audit_record(chamber=document.chamber, actor=actor, action="write_off", target=document,
-                 changes={"amount": str(amount)}, reason=reason)
+                 changes={"amount": [None, str(amount)], **_totals_change(document, "written_off_amount", amount)},
+                 reason=reason)
     return entry
 
 
@@ -157,8 +165,10 @@ def ledger_reverse(*, entry, actor, reason, occurred_on=None):
     reversal = _post(document=document, kind=EntryKind.REVERSAL, amount=-entry.amount, actor=actor,
                      occurred_on=occurred_on, method=entry.method, reference=entry.number, reason=reason,
                      reverses=entry)
+    field = "settled_amount" if entry.kind == EntryKind.SETTLEMENT else "written_off_amount"
     audit_record(chamber=document.chamber, actor=actor, action="reverse", target=document,
-                 changes={"reversed": str(entry), "amount": str(-entry.amount)}, reason=reason)
+                 changes={"reversed": [str(entry), None], "amount": [None, str(-entry.amount)],
+                          **_totals_change(document, field, -entry.amount)}, reason=reason)
     return reversal
 
 

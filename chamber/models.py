@@ -198,7 +198,13 @@ class ApiKey(TenantModel):
 
 
 class AuditEntry(TenantModel):
-    """One change to a record: who, when, what before and after, and why. Never edited."""
+    """One change to a record (or one read of personal data, one export): who, when, what
+    before and after, and why.
+
+    Append-only: the app never edits or deletes an entry. `save` refuses an existing row
+    and `delete` refuses always; the admin is read-only; no page or API writes one except
+    through chamber.audit. (A chamber deleted outright takes its entries with it.)
+    """
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -220,6 +226,14 @@ class AuditEntry(TenantModel):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("audit entries are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit entries are never deleted")
 
 
 class UserPreference(models.Model):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .access import (
+    AUDIT_VIEW,
     BRANCHES_VIEW,
     CERTIFICATES_MANAGE,
     EVALUATIONS_APPLY,
@@ -70,6 +71,8 @@ MENU = (
               whole_chamber=True),
     MenuEntry(_("Annual report"), "annual:index", MEMBERS_VIEW, "journal-richtext", whole_chamber=True),
     MenuEntry(_("Work records"), "annual:records", MEMBERS_VIEW, "journal-text", whole_chamber=True),
+    # audit trail (issue 10): chamber admins at the chamber root.
+    MenuEntry(_("Audit log"), "chamber:audit", AUDIT_VIEW, "journal-check", whole_chamber=True),
     MenuEntry(_("My reviews"), "evaluations:reviews", EVALUATIONS_REVIEW, "clipboard-check"),
     MenuEntry(_("Our evaluations"), "evaluations:mine", EVALUATIONS_APPLY, "trophy"),
     MenuEntry(_("My enterprise"), "members:portal", SELF_SERVICE, "briefcase"),

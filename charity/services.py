@@ -269,7 +269,8 @@ def donation_record(*, programme, actor, donor_kind, form, amount, pledged_on, m
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit_record(chamber=programme.chamber, actor=actor, action="create", target=donation,
-                 changes={"programme": programme.name, "donor": name, "amount": str(amount), "form": form})
+                 changes={"programme": [None, programme.name], "donor": [None, name], "amount": [None, str(amount)],
+                          "form": [None, form], "pledged_on": [None, str(pledged_on)]})
     if received:
         try:
             donation_receive(donation=donation, actor=actor, amount=received.get("amount"),

@@ -375,10 +375,10 @@ def submission_recheck(submission, *, actor):
     problems = eligibility_problems(campaign, branch=submission.subject_branch, chamber=submission.subject_chamber,
                                     applied_level=submission.applied_level)
     if submission.status == S.INELIGIBLE and not problems:
-        submission_move(submission, S.ELIGIBLE, actor=actor, campaign=campaign, eligibility_problems=[],
+        submission_move(submission, S.ELIGIBLE, actor=actor, campaign=campaign, eligibility_problems=[], audit_action="recheck",
                         comment=_("The eligibility check passed on a new check."))
     elif submission.status == S.ELIGIBLE and problems:
-        submission_move(submission, S.INELIGIBLE, actor=actor, campaign=campaign, eligibility_problems=problems,
+        submission_move(submission, S.INELIGIBLE, actor=actor, campaign=campaign, eligibility_problems=problems, audit_action="recheck",
                         comment=" ".join(problems))
     elif submission.status in (S.ELIGIBLE, S.INELIGIBLE):
         Submission.objects.filter(pk=submission.pk).update(eligibility_problems=problems)
@@ -402,7 +402,7 @@ def submission_overrule(submission, *, actor, reason):
     reason = _required(reason, _("Give the reason for overruling the eligibility check."))
     if submission.status != S.INELIGIBLE:
         raise ValidationError(_("Only an application found not eligible can be overruled."))
-    return submission_move(submission, S.ELIGIBLE, actor=actor, comment=reason)
+    return submission_move(submission, S.ELIGIBLE, actor=actor, comment=reason, audit_action="overrule")
 
 
 @transaction.atomic
@@ -414,13 +414,13 @@ def submission_review(submission, *, actor, outcome, comment=""):
         raise ValidationError({"outcome": _("Choose pass, return or reject.")})
     if target != S.PASSED:
         comment = _required(comment, _("Say what is missing or why the submission is rejected."))
-    return submission_move(submission, target, actor=actor, comment=comment)
+    return submission_move(submission, target, actor=actor, comment=comment, audit_action="review")
 
 
 @transaction.atomic
 def submission_withdraw(submission, *, actor, comment=""):
     """Withdraw a submission (the subject's wish, or it no longer qualifies)."""
-    return submission_move(submission, S.WITHDRAWN, actor=actor, comment=comment)
+    return submission_move(submission, S.WITHDRAWN, actor=actor, comment=comment, audit_action="withdraw")
 
 
 # --- Decision ------------------------------------------------------------------------------------
@@ -482,10 +482,9 @@ def submission_decide(submission, *, actor, grade_level=None, comment="", access
     label = _grade_label(grades, level) if level else ""
     if not comment:
         comment = _("Decided: {grade}.").format(grade=label or _("no grade"))
+    # The audit entry (action "decide") holds the status and the grade before and after.
     submission_move(submission, target, actor=actor, comment=comment, grade_level=level, grade_label=label,
-                    decision_comment=comment[:500])
-    audit_record(chamber=campaign.chamber, actor=actor, action="decide", target=submission,
-                 changes={"grade": [computed, level]}, reason=comment)
+                    decision_comment=comment[:500], audit_action="decide")
     return submission
 
 
@@ -496,7 +495,7 @@ def submission_decision_reopen(submission, *, actor, comment):
     if submission.status == S.DECIDED and submission.result_total is None:
         raise ValidationError(_("This submission was decided without a result; decide it again after reopening "
                                 "its sheets."))
-    return submission_move(submission, S.SCORED, actor=actor, comment=comment)
+    return submission_move(submission, S.SCORED, actor=actor, comment=comment, audit_action="decision reopen")
 
 
 @transaction.atomic
@@ -504,4 +503,4 @@ def submission_objection_uphold(submission, *, actor, comment):
     """An objection raised during the publication is upheld: the submission goes back to
     "decided" and must be decided (and published) again before the awards."""
     comment = _required(comment, _("Give the objection and why it is upheld."))
-    return submission_move(submission, S.DECIDED, actor=actor, comment=comment)
+    return submission_move(submission, S.DECIDED, actor=actor, comment=comment, audit_action="objection")

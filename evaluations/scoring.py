@@ -204,22 +204,41 @@ def sheet_save(sheet, *, actor, scores):
     if errors:
         raise ValidationError(errors)
     existing = {e.indicator_id: e for e in ScoreEntry.objects.filter(sheet=sheet)}
-    new, changed = [], []
+    new, changed, audited = [], [], {}
     for indicator_id, score in parsed.items():
         entry = existing.get(indicator_id)
         if entry is None:
             new.append(ScoreEntry(chamber_id=sheet.chamber_id, sheet=sheet, indicator_id=indicator_id,
                                   points=score.points, answer=score.answer, reason=score.reason))
+            audited[_audit_key(rules[indicator_id])] = [None, _audit_score(score)]
         elif (entry.points, entry.answer, entry.reason) != (score.points, score.answer, score.reason):
+            audited[_audit_key(rules[indicator_id])] = [_audit_score(entry), _audit_score(score)]
             entry.points, entry.answer, entry.reason = score.points, score.answer, score.reason
             changed.append(entry)
+    for indicator_id in cleared:
+        if indicator_id in existing:
+            audited[_audit_key(rules[indicator_id])] = [_audit_score(existing[indicator_id]), None]
     ScoreEntry.objects.bulk_create(new)
     ScoreEntry.objects.bulk_update(changed, ["points", "answer", "reason"])
     gone = [existing[i].pk for i in cleared if i in existing]
     if gone:
         ScoreEntry.objects.filter(pk__in=gone).delete()
     sheet.save(update_fields=["updated_at"])
+    if audited:  # one entry per save, naming each indicator whose score changed
+        audit_record(chamber=sheet.submission.campaign.chamber, actor=actor, action="scores", target=sheet,
+                     changes=audited)
     return sheet
+
+
+def _audit_key(rule):
+    return "{} #{}".format(rule.title or _("Indicator"), rule.id)[:120]
+
+
+def _audit_score(score):
+    """A score as the audit log keeps it: the points (or yes/no), and the reason if any."""
+    points = "{:.2f}".format(score.points) if score.points is not None else "—"
+    text = points if score.answer is None else "{} ({})".format(_("Yes") if score.answer else _("No"), points)
+    return "{} — {}".format(text, score.reason) if score.reason else text
 
 
 def sheet_scores(sheet):

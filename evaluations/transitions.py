@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chamber.audit import actor_label
+from chamber.audit import actor_label, audit_record
 
 from .models import Campaign, CampaignStage, StageTransition, Submission, SubmissionStatus
 
@@ -70,14 +70,21 @@ def transition_record(*, campaign, submission, from_state, to_state, actor, comm
     )
 
 
+# Fields saved with a step that the audit entry leaves out: the comment is its reason already.
+_NOT_AUDITED = {"decision_comment"}
+
+
 @transaction.atomic
-def submission_move(submission, to, *, actor, comment="", campaign=None, **fields):
-    """Move a submission one step and record it; `fields` are saved with the step."""
+def submission_move(submission, to, *, actor, comment="", campaign=None, audit_action="status", **fields):
+    """Move a submission one step and record it; `fields` are saved with the step. Every
+    step also goes into the chamber's audit log as `audit_action` (decide, overrule,
+    recheck, ...), with the status and the fields before and after and the comment as reason."""
     campaign = campaign or submission.campaign
     problem = submission_step_problem(submission, to, campaign)
     if problem:
         raise ValidationError(problem)
     from_state = submission.status
+    before = {name: getattr(submission, name, None) for name in fields if name not in _NOT_AUDITED}
     updated = Submission.objects.filter(pk=submission.pk, status=from_state).update(status=to, **fields)
     if not updated:
         raise ValidationError(_("Someone else changed this submission just now. Reload and try again."))
@@ -86,6 +93,10 @@ def submission_move(submission, to, *, actor, comment="", campaign=None, **field
         setattr(submission, name, value)
     transition_record(campaign=campaign, submission=submission, from_state=from_state, to_state=to, actor=actor,
             comment=comment)
+    changes = {"status": [from_state, to]}
+    changes.update({name: [old, fields[name]] for name, old in before.items() if old != fields[name]})
+    audit_record(chamber=campaign.chamber, actor=actor, action=audit_action, target=submission, changes=changes,
+                 reason=comment)
     return submission
 
 

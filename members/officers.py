@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from chamber.audit import audit_record, diff, snapshot
+from chamber.audit import audit_record, created, diff, snapshot
 
 from .models import Liaison, OfficerPosition, RotatingChair, Term
 
@@ -25,7 +25,7 @@ def term_create(*, chamber, actor, ordinal, starts_on, ends_on, elected_on=None,
                 name=name or _("Term %(n)s") % {"n": ordinal})
     term.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
     term.save()
-    audit_record(chamber=chamber, actor=actor, action="create", target=term)
+    audit_record(chamber=chamber, actor=actor, action="create", target=term, changes=created(snapshot(term, TERM_FIELDS)))
     return term
 
 
@@ -100,11 +100,14 @@ def term_start_next(*, chamber, actor, starts_on, ends_on, elected_on=None, name
         current = OfficerPosition.objects.filter(chamber=chamber, term=previous).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=previous.ends_on)
         )
-        OfficerPosition.objects.bulk_create([
+        carried = OfficerPosition.objects.bulk_create([
             OfficerPosition(chamber=chamber, term=term, person_id=p.person_id, enterprise_id=p.enterprise_id,
                             post=p.post, branch_id=p.branch_id, starts_on=starts_on)
             for p in current
         ])
+        if carried:  # one entry for the whole line-up carried over (each post is then edited on its own)
+            audit_record(chamber=chamber, actor=actor, action="carry over", target=term,
+                         changes={"posts": [None, len(carried)], "from_term": [None, str(previous)]})
     return term
 
 

@@ -339,7 +339,7 @@ def member_page(*, membership, history_limit=200):
     """Everything the member page shows besides the membership itself, in a fixed number of
     queries whatever the number of contacts, posts or changes:
 
-    contacts with their people (1), representative posts (1) and honours (1) of those people,
+    contacts with their people (1), representative posts (1), honours (1) and consent (1) of those people,
     membership history (1), officer posts (1), annual figures (1, enterprises only) and the
     audit trail (1).
     """
@@ -355,9 +355,13 @@ def member_page(*, membership, history_limit=200):
         posts.setdefault(post.person_id, []).append(post)
     for honour in Honour.objects.filter(chamber=chamber, person_id__in=person_ids).order_by("-year", "pk"):
         honours.setdefault(honour.person_id, []).append(honour)
+    from .privacy import consent_states  # PIPL: each person's consent, one query for all
+
+    consents = consent_states(chamber=chamber, people=people) if people else {}
     for person in people:
         person.post_list = posts.get(person.pk, [])
         person.honour_list = honours.get(person.pk, [])
+        person.__dict__["consent_state"] = consents.get(person.pk)  # fills Person.consent_state
     officers = Q(person_id__in=person_ids)
     if enterprise is not None:
         officers |= Q(enterprise=enterprise)

@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from pypinyin import Style, lazy_pinyin
 
 from chamber.access import MEMBERS_CHANGE
-from chamber.audit import actor_label, audit_record, diff, snapshot
+from chamber.audit import actor_label, audit_record, created, diff, snapshot
 from chamber.models import Role, RoleKind
 from chamber.validators import normalize_id_number, normalize_industry_code, normalize_mobile, normalize_uscc, id_number_birth_date
 
@@ -30,6 +30,7 @@ from .models import (
     Person,
     Rank,
 )
+from .privacy import consent_record
 from .selectors import enterprise_self_service_list
 
 ENTERPRISE_FIELDS = (
@@ -192,7 +193,7 @@ def _person_clean(person):
             person.gender = id_number_gender(person.id_number)
     person.name_initials = pinyin_initials(person.name)[:60]
     person.full_clean(exclude=["chamber"], validate_unique=False, validate_constraints=False)
-    if person.id_number and Person.objects.filter(chamber=person.chamber, id_number=person.id_number).exclude(pk=person.pk).exists():
+    if person.id_number and Person.objects.with_id_number(person.chamber, person.id_number).exclude(pk=person.pk).exists():
         raise ValidationError({"id_number": _("A person with this ID number is already registered in this chamber.")})
 
 
@@ -202,17 +203,24 @@ _PERSON_UNIQUE = {
 
 
 @transaction.atomic
-def person_create(*, chamber, actor, **fields):
+def person_create(*, chamber, actor, consent=False, **fields):
+    """`consent`: the secretariat has the person's consent to process their data (PIPL),
+    recorded as a PersonConsent row (members.privacy.consent_record)."""
     person = Person(chamber=chamber, **{k: v for k, v in fields.items() if k in PERSON_FIELDS + ("user",)})
     _person_clean(person)
     _save_unique(person, _PERSON_UNIQUE)
     audit_record(chamber=chamber, actor=actor, action="create", target=person,
-                 changes={"name": [None, person.name]})
+                 # The ID number is masked by audit_record; the birth date it spells out is left out.
+                 changes=created({k: v for k, v in snapshot(person, PERSON_FIELDS).items() if k != "birth_date"}))
+    if consent:
+        consent_record(person=person, actor=actor)
     return person
 
 
 @transaction.atomic
-def person_update(*, person, actor, reason="", **fields):
+def person_update(*, person, actor, reason="", consent=False, **fields):
+    if consent:
+        consent_record(person=person, actor=actor)
     refused = sorted(set(fields) - set(PERSON_FIELDS))
     if refused:
         raise ValidationError({name: _("You may not change this field.") for name in refused})
@@ -234,8 +242,7 @@ def person_update(*, person, actor, reason="", **fields):
         memberships_touch(Membership.objects.filter(chamber=person.chamber, person=person))
     if set(changes) & set(ROSTER_PERSON_FIELDS):
         memberships_touch(_memberships_of_contacts(person.chamber, person))
-    if "id_number" in changes:  # never write an ID number into the log in clear
-        changes["id_number"] = ["***", "***"]
+    # The ID number goes into the log masked (chamber.audit.clean_changes), never in clear.
     if changes:
         audit_record(chamber=person.chamber, actor=actor, action="update", target=person, changes=changes, reason=reason)
     return person
@@ -342,6 +349,11 @@ def membership_create(*, chamber, actor, kind, rank, enterprise=None, person=Non
     _record(membership, actor, ChangeField.RANK, "", rank.name, reason, effective_on=joined_on)
     if branches:
         _record(membership, actor, ChangeField.BRANCHES, "", branch_names_text(branches), reason, effective_on=joined_on)
+    # audit trail (issue 10): the history above is the member's own story; the audit log
+    # holds every change of the chamber in one place, with the same before/after.
+    audit_record(chamber=chamber, actor=actor, action="create", target=membership, reason=reason, changes=created({
+        "kind": kind, "status": membership.status, "rank": rank.name, "member_number": member_number,
+        "joined_on": joined_on, "branches": branch_names_text(branches)}))
     ensure_within_reach(access, membership)
     return membership
 
@@ -368,6 +380,8 @@ def membership_change_status(*, membership, actor, status, reason, effective_on=
         membership.left_on = effective_on
     membership.save(update_fields=["status", "joined_on", "left_on", "updated_at"])
     _record(membership, actor, ChangeField.STATUS, old.value, new.value, reason, effective_on)
+    audit_record(chamber=membership.chamber, actor=actor, action="status", target=membership,
+                 changes={"status": [old.value, new.value]}, reason=reason)
     ensure_within_reach(access, membership)
     return membership
 
@@ -384,6 +398,8 @@ def membership_change_rank(*, membership, actor, rank, reason, effective_on=None
     membership.rank = rank
     membership.save(update_fields=["rank", "updated_at"])
     _record(membership, actor, ChangeField.RANK, old.name, rank.name, reason, effective_on)
+    audit_record(chamber=membership.chamber, actor=actor, action="rank", target=membership,
+                 changes={"rank": [old.name, rank.name]}, reason=reason)
     ensure_within_reach(access, membership)
     return membership
 
@@ -405,6 +421,9 @@ def membership_set_branches(*, membership, actor, branches, reason, effective_on
     memberships_touch(Membership.objects.filter(pk=membership.pk))
     getattr(membership, "_prefetched_objects_cache", {}).pop("branches", None)  # now stale
     _record(membership, actor, ChangeField.BRANCHES, branch_names_text(current), branch_names_text(branches), reason, effective_on)
+    audit_record(chamber=membership.chamber, actor=actor, action="branches", target=membership,
+                 changes={"branches": [branch_names_text(current) or None, branch_names_text(branches) or None]},
+                 reason=reason)
     ensure_within_reach(access, membership)
     return membership
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from chamber.access import PERSONAL_DATA, access_for_user
+from chamber.audit import audit_export
 from chamber.db_router import reads_from_replica
 from chamber.validators import mask_id_number, mask_mobile
 
@@ -40,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 # The modules that register export kinds with @export_kind (imported on first use).
 EXPORT_KIND_MODULES = ("members.exports", "members.dues.exports", "events.exports", "charity.exports",
-                       "evaluations.exports")
+                       "evaluations.exports", "chamber.audit_exports")
 # Query-string keys that are not filters: which file, and which page the list was on.
 NOT_FILTERS = frozenset({"format", "page", "page_size", "csrfmiddlewaretoken"})
 MAX_FILTER_LENGTH = 200
@@ -221,10 +222,14 @@ def export_start(*, chamber, actor, access, kind, params, file_format):
         in_background=background, created_by=actor if getattr(actor, "pk", None) else None,
         finished_at=None if background else timezone.now(),
     )
+    # The audit log names every export beside the changes (issue 10): which list, how many
+    # rows, whether mobiles and ID numbers went out in full.
+    audit_export(chamber=chamber, actor=actor, record=record, personal_data=job.personal)
     if background:
         from .export_tasks import export_build
 
-        transaction.on_commit(lambda: export_build.delay(record.pk))
+        # robust: Redis down must not turn the committed request into a 500 (issue 10, faults).
+        transaction.on_commit(lambda: export_build.delay(record.pk), robust=True)
         return record, None
     return record, _response(job, file_format)
 

@@ -17,9 +17,11 @@ from chamber.access import (
     MEMBERS_VIEW,
     OFFICERS_CHANGE,
     OFFICERS_VIEW,
+    PERSONAL_DATA,
     SELF_SERVICE,
 )
 from chamber.api.mixins import TenantViewSet, with_chamber
+from chamber.audit import audit_personal_data_view
 from members.models import POST_ORDER, AnnualFigures, Contact, Enterprise, Membership, OfficerPosition, Person, Rank, Term
 from members.officers import officer_appoint, officer_end, term_create, term_start_next
 from members.selectors import (
@@ -345,6 +347,23 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_chamber_queryset(self):
         # 3 queries a page: people, their representative posts, their honours.
         return person_list(chamber=self.chamber, access=self.access, capability=self.reach_capability).order_by("name", "pk")
+
+    # audit trail (issue 10): a reader who gets ID numbers in full is logged, one insert a response.
+    def _log_personal_data(self, people):
+        if self.access.has(PERSONAL_DATA):
+            audit_personal_data_view(chamber=self.chamber, actor=self.request.user, people=list(people),
+                                     where=self.request.path)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._log_personal_data(page)
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        person = self.get_object()
+        self._log_personal_data([person])
+        return Response(self.get_serializer(person).data)
 
     def _respond(self, person, status_code=status.HTTP_200_OK):
         person = self.get_chamber_queryset().get(pk=person.pk)

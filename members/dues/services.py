@@ -91,6 +91,7 @@ def fee_schedule_set(*, chamber, actor, year, due_on, grace_days, rates, note=""
     schedule.due_on, schedule.grace_days, schedule.note = due_on, grace_days, (note or "").strip()[:300]
     schedule.save()
     existing = {rate.rank_id: rate for rate in FeeRate.objects.filter(chamber=chamber, schedule=schedule)}
+    old_rates = {rank.name: str(existing[rank.pk].amount) for rank in parsed if rank.pk in existing}
     changed_rates = {}
     for rank, amount in parsed.items():
         rate = existing.get(rank.pk)
@@ -105,7 +106,9 @@ def fee_schedule_set(*, chamber, actor, year, due_on, grace_days, rates, note=""
     after = {"due_on": str(due_on), "grace_days": grace_days, "note": schedule.note}
     if created or before != after or changed_rates:  # saving the same values again is not a change
         audit_record(chamber=chamber, actor=actor, action="fee schedule set" if not created else "fee schedule create",
-                     target=schedule, changes={"before": before, **after, "rates": changed_rates})
+                     target=schedule, changes={**{k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+                                               **{"rate:" + rank: [old_rates.get(rank), new]
+                                                  for rank, new in changed_rates.items()}})
     return schedule
 
 
@@ -152,8 +155,9 @@ def dues_invoices_generate(*, chamber, actor, year, issued_on=None):
     result.total_amount = sum((invoice.amount for invoice in invoices), Decimal("0.00"))
     result.numbers = [invoices[0].number, invoices[-1].number]
     audit_record(chamber=chamber, actor=actor, action="dues invoices generate", target=schedule,
-                 changes={"created": result.created, "skipped_no_rate": result.skipped_no_rate,
-                          "total_amount": str(result.total_amount), "numbers": result.numbers})
+                 changes={"created": [None, result.created], "skipped_no_rate": [None, result.skipped_no_rate],
+                          "total_amount": [None, str(result.total_amount)],
+                          "numbers": [None, "{}–{}".format(*result.numbers)]})
     return result
 
 

@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 
 from chamber.access import EVENTS_VIEW, MEMBERS_CHANGE, MEMBERS_VIEW, MONEY_VIEW, PERSONAL_DATA, REQUESTS_VIEW
 from chamber.api.serializers import visible_id_number, visible_mobile
+from chamber.audit import audit_personal_data_view
 from chamber.mixins import ChamberViewMixin
 from members.forms.profile import (
     LIVE_FIELDS,
@@ -166,6 +167,9 @@ class MemberDetailView(MemberMixin, TemplateView):
         for person in people:
             person.shown_mobile = visible_mobile(person.mobile, shown)
             person.shown_id_number = visible_id_number(person.id_number, shown)
+        if self.access.has(PERSONAL_DATA):  # the ID numbers are shown in full: log who saw whose (one insert)
+            audit_personal_data_view(chamber=self.chamber, actor=self.request.user, people=people,
+                                     where=self.request.path)
         if self.access.has(EVENTS_VIEW):
             sections.update(events_summary=member_events_summary(membership=membership), events_visible=True)
         if self.access.has(REQUESTS_VIEW):
@@ -263,6 +267,9 @@ class MemberEditView(MemberMixin, View):
 
     def get(self, request, *args, **kwargs):
         membership = self.get_membership(MEMBERS_CHANGE)
+        if membership.person_id and self.access.has(PERSONAL_DATA):  # the form holds the ID number in full
+            audit_personal_data_view(chamber=self.chamber, actor=request.user, people=membership.person,
+                                     where=request.path)
         return self.render_page(membership, self.build_forms(membership))
 
     def post(self, request, *args, **kwargs):
@@ -342,6 +349,8 @@ class PersonEditView(MemberMixin, View):
 
     def get(self, request, *args, **kwargs):
         person = self.get_person()
+        if self.access.has(PERSONAL_DATA):  # the form holds the ID number in full
+            audit_personal_data_view(chamber=self.chamber, actor=request.user, people=person, where=request.path)
         return self.render_page(person, self.form(person))
 
     def post(self, request, *args, **kwargs):

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 WITHOUT_CAPABILITY = {
     "members": "representative", "officers": "representative", "events": "treasurer", "attendance": "treasurer",
     "requests": "treasurer", "donations": "branch_secretary", "dues_invoices": "branch_secretary",
-    "dues_arrears": "branch_secretary", "ratings": "treasurer",
+    "dues_arrears": "branch_secretary", "ratings": "treasurer", "audit": "secretary",
 }
 
 

@@ -128,9 +128,10 @@ def test_detail_runs_a_fixed_number_of_queries(client_as, chamber, rich_member, 
     # enterprise/person/rank, its branches, contacts with people, their representative
     # posts, their honours, officer posts, membership history, annual figures, audit
     # trail, the member's registrations with their events and counts, its requests and
-    # their counts, dues invoices, donations and their totals (2), and the chamber
-    # switcher's two (the user's chambers).
-    with django_assert_num_queries(23):
+    # their counts, dues invoices, donations and their totals (2), the chamber
+    # switcher's two (the user's chambers), the people's consent states (1), and the one
+    # insert that logs the secretary's view of their ID numbers in full (personal data).
+    with django_assert_num_queries(25):
         assert client.get(url).status_code == 200
 
     # More contacts, posts, honours, figures, history rows, registrations, requests and
@@ -144,7 +145,7 @@ def test_detail_runs_a_fixed_number_of_queries(client_as, chamber, rich_member, 
                                rank=Rank.objects.get(chamber=chamber, code="council"), reason="调整")
         _add_money(chamber, Membership.objects.get(pk=rich_member.pk))
         _add_events_and_requests(chamber, Membership.objects.get(pk=rich_member.pk))
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(26):
         html = client.get(url).content.decode()
     assert html.count("data-contact=") == 4 and _section(html, "figures").count("data-year=") == 4
     assert "HF-{}-00001".format(datetime.date.today().year - 1) in _section(html, "dues")
