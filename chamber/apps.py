@@ -9,3 +9,7 @@ class ChamberConfig(AppConfig):
     def ready(self):
         from . import preferences  # noqa: F401  (connects the log-in signal)
         from .documents import signals  # noqa: F401  (drops cached certificate PDFs when their sources change)
+        # --- rls (issue 10): row-level security policies after migrate, chamber set per statement.
+        from . import rls
+        rls.connect_signals()
+        # --- end rls

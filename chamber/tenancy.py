@@ -9,6 +9,13 @@ Whether the user may see the chamber at all is decided by `request.access`, comp
 lazily: page views check it in `ChamberViewMixin`, API views in `ChamberCapability`,
 because DRF authenticates tokens and API keys inside the view, after middleware has run.
 Both answer 404 to outsiders, so a chamber's existence is not revealed.
+
+The same scope is the database's chamber set (chamber/rls.py, docs/security.md): with
+RLS_ENFORCED every statement the view runs carries it, and PostgreSQL's row-level security
+shows the application role this chamber's rows only. Nothing to reset afterwards: the set
+travels with each statement, not with the (reused) connection. Requests outside a chamber
+URL run with no chamber set, except Django admin, whose scopes_disabled() is the system
+context.
 """
 from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve

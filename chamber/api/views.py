@@ -26,12 +26,13 @@ class ChamberInsider(permissions.BasePermission):
 def chamber_list_for(request):
     """The chambers the caller may enter: the API key's own, or those where the user holds
     a role. Roles are tenant rows, so finding them across chambers needs the scope lifted —
-    only for building this one subquery."""
+    only for reading the ids: a subquery built there would run later, outside the lifted
+    scope, and the row-level security policy (chamber/rls.py) would then see no role."""
     chambers = Chamber.objects.exclude(status=ChamberStatus.DISSOLVED)
     if isinstance(request.auth, ApiKey):
         return chambers.filter(pk=request.auth.chamber_id).order_by("name", "pk")
     with scopes_disabled():
-        role_chambers = Role.objects.filter(user=request.user).values("chamber_id")
+        role_chambers = list(Role.objects.filter(user=request.user).values_list("chamber_id", flat=True))
     return chambers.filter(pk__in=role_chambers).order_by("name", "pk")
 
 
