@@ -189,9 +189,10 @@ class GroupViewSet(CampaignNestedMixin, mixins.ListModelMixin, mixins.RetrieveMo
         return Response(WorkingGroupSerializer(self.get_chamber_queryset().get(pk=group.pk)).data, status=status_code)
 
     def create(self, request, *args, **kwargs):
+        campaign = self.get_campaign()  # first: another chamber's campaign id is a 404, not a 400 (issue 10)
         serializer = WorkingGroupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        group = group_create(self.get_campaign(), actor=request.user, name=serializer.validated_data["name"])
+        group = group_create(campaign, actor=request.user, name=serializer.validated_data["name"])
         return self._respond(group, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -414,6 +415,7 @@ class SelfAssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
                    summary="Save self-assessment scores (all or nothing)")
     @action(detail=True, methods=["post"])
     def scores(self, request, *args, **kwargs):
+        self.get_object()  # first: another chamber's submission id is a 404, not a 400 (issue 10)
         serializer = ScoresInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         scores = serializer.as_service_scores()

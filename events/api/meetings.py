@@ -87,7 +87,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
                    summary="The expected line-up and its attendance (council kinds; empty for an assembly)")
     @extend_schema(methods=["put"], request=AttendanceSetSerializer, responses=AttendanceRowSerializer(many=True),
                    summary="Record the attendance of several officers")
-    @action(detail=True, methods=["get", "put"])
+    @action(detail=True, methods=["get", "put"], pagination_class=None)  # a plain array, as answered
     def attendance(self, request, *args, **kwargs):
         event = self.get_object()
         if request.method == "PUT":
@@ -149,9 +149,10 @@ class ResolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         return resolution
 
     def create(self, request, *args, **kwargs):
+        event = self.get_event()  # first: another chamber's meeting id is a 404, not a 400 (issue 10)
         serializer = ResolutionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        resolution = resolution_create(event=self.get_event(), actor=request.user, access=self.access,
+        resolution = resolution_create(event=event, actor=request.user, access=self.access,
                                        **serializer.validated_data)
         return Response(ResolutionSerializer(resolution).data, status=status.HTTP_201_CREATED)
 

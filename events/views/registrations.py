@@ -60,6 +60,8 @@ class RegistrationMixin(EventMixin):
 class RegisterView(EventMixin, TemplateView):
     """POST from the event page: a member's contact, or a guest typed by name."""
 
+    http_method_names = ["post"]  # no page of its own: a GET is a 405, not a missing template's 500
+
     def post(self, request, *args, **kwargs):
         event = self.get_event()
         self.require_manage(event)
@@ -163,6 +165,8 @@ class PortalEventMixin(ChamberViewMixin):
 class PortalRegisterView(PortalEventMixin, TemplateView):
     """POST: register one of the enterprise's contacts for an open event."""
 
+    http_method_names = ["post"]  # no page of its own: a GET is a 405, not a missing template's 500
+
     def post(self, request, *args, **kwargs):
         enterprise = self.get_enterprise()
         membership = self.get_membership(enterprise)
@@ -187,6 +191,8 @@ class PortalRegisterView(PortalEventMixin, TemplateView):
 
 class PortalCancelView(PortalEventMixin, TemplateView):
     """POST: cancel one of the enterprise's registrations."""
+
+    http_method_names = ["post"]  # no page of its own: a GET is a 405, not a missing template's 500
 
     def post(self, request, *args, **kwargs):
         enterprise = self.get_enterprise()
