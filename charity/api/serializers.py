@@ -1,6 +1,7 @@
 """Shapes of the charity API. Amounts are strings with two places ("1000.00"); a JSON number
 with a fraction is refused, since a float cannot hold every amount of fen exactly.
 Related ids are limited to the request's chamber: another chamber's id "does not exist"."""
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from branches.models import Branch
@@ -39,12 +40,13 @@ class ChamberBoundMixin:
 class ProgrammeSerializer(serializers.ModelSerializer):
     """A programme with its totals (pledged less withdrawn, received, outstanding)."""
 
-    organiser_branch_name = serializers.CharField(source="organiser_branch.name", read_only=True, default=None)
+    organiser_branch_name = serializers.CharField(source="organiser_branch.name", read_only=True, default=None,
+                                                  allow_null=True)
     pledged = MoneyField(read_only=True, default=None)
     received = MoneyField(read_only=True, default=None)
     outstanding = MoneyField(read_only=True, default=None)
     donation_count = serializers.IntegerField(source="count", read_only=True, default=None)
-    goal_amount = MoneyField(read_only=True)
+    goal_amount = MoneyField(read_only=True, allow_null=True)
     kind = ChoicesField(ProgrammeKind, read_only=True)
     form = ChoicesField(ProgrammeForm, read_only=True)
 
@@ -92,6 +94,8 @@ class DonationEntrySerializer(serializers.ModelSerializer):
     donation = serializers.IntegerField(source="donation_id", read_only=True)
     reversed_by = serializers.SerializerMethodField()
     kind = ChoicesField(DonationEntryKind, read_only=True)
+    # Blank on a withdrawal or a write-off (no money moved), as on the dues entries.
+    method = ChoicesField(PaymentMethod, read_only=True, allow_blank=True)
 
     class Meta:
         model = DonationEntry
@@ -192,6 +196,8 @@ class TotalsRowSerializer(serializers.Serializer):
     count = serializers.IntegerField(allow_null=True)
 
 
+# One document, though the list action serves it: many=False keeps the schema from making it an array.
+@extend_schema_serializer(many=False)
 class TotalsSerializer(serializers.Serializer):
     """Totals grouped one way, with the grand total."""
 

@@ -58,6 +58,8 @@ def _int_param(request, name):
         raise serializers.ValidationError({name: _("Enter a whole number.")}) from None
     if not 0 < number < 10_000_000_000:
         raise serializers.ValidationError({name: _("Enter a whole number.")})
+    if name == "year" and not 1900 < number < 2200:  # else datetime.date(year, ...) raises (500)
+        raise serializers.ValidationError({"year": _("Enter a year such as 2024.")})
     return number
 
 

@@ -56,7 +56,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         qs = evidence_list_for_user(chamber=self.chamber, user=self.request.user, access=self.access)
         wanted = self.request.query_params.get("submission")
         if self.action == "list" and wanted:
-            if not wanted.isdigit():
+            if not wanted.isdigit() or len(wanted) > 18:  # longer overflows a bigint (500)
                 raise serializers.ValidationError({"submission": [_("A submission id is a number.")]})
             qs = qs.filter(submission_id=int(wanted))
         return qs.order_by("submission_id", "indicator_id", "uploaded_at", "pk")

@@ -3,7 +3,6 @@ and evidence. Read serializers describe what comes back; write serializers check
 and hand plain values to the services (evaluations.assignment / scoring / evidence)."""
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -252,7 +251,8 @@ class EvidenceSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField(read_only=True)
     download = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # A path on this host (uri-reference), not an absolute URI.
+    @extend_schema_field({"type": "string", "format": "uri-reference"})
     def get_download(self, obj):
         chamber = self.context.get("chamber")
         return reverse("api-evaluation-evidence-download", kwargs={"chamber": chamber.slug, "pk": obj.pk})

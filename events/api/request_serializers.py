@@ -1,6 +1,7 @@
 """Shapes of the requests and visits API. Related ids are limited to the request's chamber (and,
 for members, to the caller's reach): another chamber's id "does not exist"."""
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from chamber.access import REQUESTS_MANAGE
@@ -202,6 +203,8 @@ class TypicalCaseSerializer(serializers.Serializer):
     typical_summary = serializers.CharField()
 
 
+# One document, though the list action serves it: many=False keeps the schema from making it an array.
+@extend_schema_serializer(many=False)
 class FiguresSerializer(serializers.Serializer):
     """The year's figures: problems raised, solved, not solvable, open, overdue, rating, visits, typical cases."""
 

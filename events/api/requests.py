@@ -49,6 +49,8 @@ def _int_param(request, name):
         return None
     if not value.isdigit() or len(value) > 9:
         raise serializers.ValidationError({name: _("Enter a whole number.")})
+    if name == "year" and not 1900 < int(value) < 2200:  # else datetime.date(year, ...) raises (500)
+        raise serializers.ValidationError({"year": _("Enter a year such as 2024.")})
     return int(value)
 
 

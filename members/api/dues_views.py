@@ -62,9 +62,15 @@ def _int_param(params, name):
     if not raw:
         return None
     try:
-        return int(raw)
+        number = int(raw)
     except ValueError:
         raise serializers.ValidationError({name: _("Enter a whole number.")}) from None
+    # An id past a bigint, or a year datetime.date() cannot hold, would be a 500.
+    if not 0 < number < 10_000_000_000:
+        raise serializers.ValidationError({name: _("Enter a whole number.")})
+    if name == "year" and not 1900 < number < 2200:
+        raise serializers.ValidationError({"year": _("Enter a year such as 2024.")})
+    return number
 
 
 def _filters(request, chamber):
