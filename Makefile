@@ -37,7 +37,7 @@ SCALE_BENCH_ARGS ?=
 help:
 	@echo "make run               install, prepare and start the product on http://$(HOST):$(PORT)"
 	@echo "make test              install and run the whole test suite (plus migrations-check)"
-	@echo "make bench             the benchmarks: roster, evaluations, money, events, reminders, import, export, certificates, annual report, scale; then one table"
+	@echo "make bench             the benchmarks: roster, evaluations, money, events, reminders, import, export, certificates, annual report, scale, load; then one table"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make demo              seed_demo again: reset demo passwords, print a new API key"
 	@echo "Variables: VENV=$(VENV) DATABASE_URL REDIS_URL DEMO_PASSWORD PYTEST_ARGS HOST PORT"
@@ -215,6 +215,7 @@ bench: migrate
 	$(MANAGE) bench_annual_report
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(MANAGE) bench_scale $(SCALE_BENCH_ARGS) || \
 	  echo "make: bench_scale did not run (no seed_scale data set at $(SCALE_DATABASE_URL)?)" >&2
+	$(MANAGE) bench_load
 	$(MANAGE) bench_table
 
 clean:

@@ -72,7 +72,8 @@ def annual_batch_create(*, federation, year, actor, access):
                      changes={"year": year, "annual_reports": len(reports)})
         from chamber.documents.tasks import document_batch_render
 
-        transaction.on_commit(lambda: document_batch_render.delay(batch.pk))
+        # robust: Redis down must not turn the committed request into a 500 (issue 10, faults).
+        transaction.on_commit(lambda: document_batch_render.delay(batch.pk), robust=True)
     return batch
 
 

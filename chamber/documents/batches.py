@@ -83,7 +83,8 @@ def batch_create_for_campaign(campaign, actor, access):
                      changes={"campaign": campaign.name, "certificates": len(certificates)})
         from .tasks import document_batch_render
 
-        transaction.on_commit(lambda: document_batch_render.delay(batch.pk))
+        # robust: Redis down must not turn the committed request into a 500 (issue 10, faults).
+        transaction.on_commit(lambda: document_batch_render.delay(batch.pk), robust=True)
     return batch
 
 

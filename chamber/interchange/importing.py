@@ -198,7 +198,8 @@ def _start_check(batch, sheet=None):
         from .import_tasks import import_check_task
 
         batch_id = batch.pk
-        transaction.on_commit(lambda: import_check_task.delay(batch_id))
+        # robust: Redis down must not turn the committed request into a 500 (issue 10, faults).
+        transaction.on_commit(lambda: import_check_task.delay(batch_id), robust=True)
     else:
         import_check(batch.pk, sheet=sheet)
 
@@ -388,7 +389,8 @@ def import_commit(*, batch, actor, access, mode):
             from .import_tasks import import_commit_task
 
             batch_id = batch.pk
-            transaction.on_commit(lambda: import_commit_task.delay(batch_id))
+            # robust: Redis down must not turn the committed request into a 500 (issue 10, faults).
+            transaction.on_commit(lambda: import_commit_task.delay(batch_id), robust=True)
     if batch.total_rows <= settings.IMPORT_BACKGROUND_ROWS:
         import_run(batch.pk)
     batch.refresh_from_db()
