@@ -59,8 +59,14 @@ def actor_label(actor):
     return getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", str(actor))
 
 
+def _year_only(value):
+    """A birth date as its year: with the masked ID number beside it, the full date would give
+    back the digits the mask hides (digits 7-14 of an ID number are the birth date)."""
+    return "{}-**-**".format(value[:4]) if len(value) >= 4 else value
+
+
 # Fields whose values are personal numbers: kept masked in the log, whatever the caller passes.
-_MASKED = {"id_number": mask_id_number}
+_MASKED = {"id_number": mask_id_number, "birth_date": _year_only}
 
 
 def _mask(name, value):

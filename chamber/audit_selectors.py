@@ -168,17 +168,21 @@ def audit_actor_choices(*, chamber):
 
 
 def _date(value):
+    """A date of the query string; None when malformed or so far out that a day added or
+    taken away would leave the calendar."""
     try:
-        return datetime.date.fromisoformat(value) if value else None
+        day = datetime.date.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
+    return day if day is None or datetime.MINYEAR < day.year < datetime.MAXYEAR else None
 
 
 def audit_filters(params):
     """The log's filters from a query string; a malformed value is ignored, never an error."""
     actor = params.get("actor", "")
     filters = {
-        "actor": int(actor) if actor.isdigit() else None,
+        # isascii: "²".isdigit() is true too; 18 digits stay within a bigint.
+        "actor": int(actor) if actor.isascii() and actor.isdigit() and len(actor) < 19 else None,
         "action": (params.get("action") or "")[:30],
         "type": (params.get("type") or "")[:60],
         "id": (params.get("id") or "")[:40],

@@ -75,7 +75,10 @@ def id_number_digest(value):
     key = settings.ID_NUMBER_DIGEST_KEY
     if not key:
         raise ImproperlyConfigured("ID_NUMBER_DIGEST_KEY is not set.")
-    return hmac.new(key.encode(), value.strip().upper().encode(), hashlib.sha256).hexdigest()
+    # Normalised as normalize_id_number does (no spaces anywhere, capital X), so a look-up with
+    # a number as typed finds the one stored.
+    plain = "".join(value.split()).upper()
+    return hmac.new(key.encode(), plain.encode(), hashlib.sha256).hexdigest()
 
 
 class _EncryptedExact(Exact):

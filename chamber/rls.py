@@ -189,7 +189,9 @@ class chambers:
         _override.reset(self.token)
 
 
-_DATA_STATEMENT = re.compile(r"^\s*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|COPY)\b", re.IGNORECASE)
+_DATA_STATEMENT = re.compile(
+    r"^\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|COPY|EXPLAIN|VALUES|TABLE|FETCH)\b",
+    re.IGNORECASE | re.DOTALL)
 
 
 def set_sql(chamber_set):

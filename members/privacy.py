@@ -90,8 +90,10 @@ def retention_cutoff(years=None, today=None):
 def people_to_anonymise(*, chamber=None, years=None, today=None):
     """People to anonymise: they held at least one post (officer or representative), every
     one of them ended before the cutoff, and they are not a contact of any enterprise, not an
-    individual member whose membership is current or ended after the cutoff, and not a
-    branch's leader. An officer post without its own end date ends with its term."""
+    individual member whose membership is current or ended after the cutoff, not a branch's
+    leader, and have neither registered for an event nor pledged a donation since the cutoff
+    (someone still taking part is not someone whose data has outlived its purpose). An officer
+    post without its own end date ends with its term."""
     cutoff = retention_cutoff(years, today)
     officer = OfficerPosition.objects.filter(person=OuterRef("pk"))
     recent_officer = officer.filter(Q(ends_on__gte=cutoff) | Q(ends_on__isnull=True, term__ends_on__gte=cutoff))
@@ -99,7 +101,13 @@ def people_to_anonymise(*, chamber=None, years=None, today=None):
     recent_representative = representative.filter(Q(ended_year__isnull=True) | Q(ended_year__gte=cutoff.year))
     current_member = Membership.objects.filter(person=OuterRef("pk")).filter(
         ~Q(status=MembershipStatus.LEFT) | Q(left_on__isnull=True) | Q(left_on__gte=cutoff))
-    from branches.models import Branch  # branches imports members: import here, not at the top
+    # branches, events and charity import members: imported here, not at the top.
+    from branches.models import Branch
+    from charity.models import Donation
+    from events.models import Registration
+
+    recent_registration = Registration.objects.filter(person=OuterRef("pk"), event__starts_at__date__gte=cutoff)
+    recent_donation = Donation.objects.filter(person=OuterRef("pk"), pledged_on__gte=cutoff)
 
     people = Person.objects.filter(anonymised_at__isnull=True)
     if chamber is not None:
@@ -110,7 +118,7 @@ def people_to_anonymise(*, chamber=None, years=None, today=None):
         Exists(Contact.objects.filter(person=OuterRef("pk")))
     ).exclude(Exists(current_member)).exclude(
         Exists(Branch.objects.filter(leader=OuterRef("pk")))
-    ).order_by("chamber_id", "pk")
+    ).exclude(Exists(recent_registration)).exclude(Exists(recent_donation)).order_by("chamber_id", "pk")
 
 
 @transaction.atomic
@@ -137,6 +145,14 @@ def person_anonymise(*, person, actor=None, reason=""):
     PersonConsent.objects.create(chamber_id=person.chamber_id, person=person, action=ConsentAction.WITHDRAWN,
                                  basis=ConsentBasis.RECORDED, text_version="-", recorded_at=now)
     Membership.objects.filter(chamber=person.chamber_id, person=person).update(name=person.name, updated_at=now)
+    # The copies taken when they registered or gave: the attendance lists and the donors'
+    # list (and the public honour roll) name them no more.
+    from charity.models import Donation
+    from events.models import Registration
+
+    Registration.objects.filter(chamber=person.chamber_id, person=person).update(
+        attendee_name=person.name, attendee_mobile="")
+    Donation.objects.filter(chamber=person.chamber_id, person=person).update(donor_name=person.name)
     audit_record(chamber=person.chamber, actor=actor, action="anonymise", target=person,
                  changes={"anonymised_at": [None, now]},
                  reason=reason or _("Retention period of personal data ended"))

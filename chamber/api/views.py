@@ -1,12 +1,12 @@
 """GET /api/v1/chambers/ (the chambers the caller belongs to) and
 GET /api/v1/chambers/<chamber>/ (one of them)."""
-from django_scopes import scopes_disabled
 from rest_framework import exceptions, mixins, permissions, viewsets
 
 from chamber.api.mixins import ChamberAutoSchema
 from chamber.api.permissions import resolve_access
 from chamber.api.serializers import ChamberDetailSerializer, ChamberSerializer
-from chamber.models import ApiKey, Chamber, ChamberStatus, Role
+from chamber.models import ApiKey, Chamber, ChamberStatus
+from chamber.selectors import chamber_list_for_user
 
 
 class ChamberInsider(permissions.BasePermission):
@@ -25,15 +25,11 @@ class ChamberInsider(permissions.BasePermission):
 
 def chamber_list_for(request):
     """The chambers the caller may enter: the API key's own, or those where the user holds
-    a role. Roles are tenant rows, so finding them across chambers needs the scope lifted —
-    only for reading the ids: a subquery built there would run later, outside the lifted
-    scope, and the row-level security policy (chamber/rls.py) would then see no role."""
-    chambers = Chamber.objects.exclude(status=ChamberStatus.DISSOLVED)
+    a role (the start page's list, with pk as the tie-breaker the API's paging needs)."""
     if isinstance(request.auth, ApiKey):
-        return chambers.filter(pk=request.auth.chamber_id).order_by("name", "pk")
-    with scopes_disabled():
-        role_chambers = list(Role.objects.filter(user=request.user).values_list("chamber_id", flat=True))
-    return chambers.filter(pk__in=role_chambers).order_by("name", "pk")
+        return Chamber.objects.exclude(status=ChamberStatus.DISSOLVED).filter(
+            pk=request.auth.chamber_id).order_by("name", "pk")
+    return chamber_list_for_user(request.user).order_by("name", "pk")
 
 
 class ChamberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

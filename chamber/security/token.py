@@ -5,7 +5,10 @@
   AxesMiddleware looks at the Django request, so the flag is read here and answered with
   JSON 429 instead of the serializer's generic "unable to log in".
 - A user who needs two-factor (chamber.security.twofactor) gets a token only with the
-  current code of a confirmed authenticator in `otp`.
+  current code of a confirmed authenticator in `otp`, and such a user's token counts only
+  when it was issued after that authenticator was set up (TwoFactorTokenAuthentication): a
+  token from before two-factor was switched on, or before the user became an administrator
+  or reviewer, would otherwise open the API with the password alone.
 """
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +21,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from .authentication import token_is_current
 from .lockout import LOCKOUT_STATUS, lockout_message
 from .twofactor import two_factor_required
 
@@ -54,6 +58,9 @@ class TokenObtainView(ObtainAuthToken):
                 return Response({"otp": [_("The code is wrong or has expired. Type the code shown now.")]},
                                 status=status.HTTP_400_BAD_REQUEST)
         token, _created = Token.objects.get_or_create(user=user)
+        if not token_is_current(user, token):  # from before two-factor: a new one
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key})
 
 

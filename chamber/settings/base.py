@@ -218,7 +218,8 @@ REMINDER_STALE_CLAIM_SECONDS = env_int("REMINDER_STALE_CLAIM_SECONDS", 600)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "chamber.api.authentication.ChamberApiKeyAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's TokenAuthentication, refusing tokens that predate a user's two-factor.
+        "chamber.security.authentication.TwoFactorTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["chamber.api.permissions.ChamberCapability"],

@@ -14,6 +14,9 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+FERNET_PREFIX = "gAAAAA"
+
+
 def _rows(cursor, table):
     cursor.execute(f"SELECT id, id_number FROM {table} WHERE id_number <> ''")
     return cursor.fetchall()
@@ -24,8 +27,11 @@ def encrypt_id_numbers(apps, schema_editor):
 
     table = apps.get_model("members", "Person")._meta.db_table
     with schema_editor.connection.cursor() as cursor:
+        # Every value that is not already a Fernet token (they all start with "gAAAAA", the
+        # version byte 0x80 in base64) is a plain number, whatever its length: one left in
+        # clear could not be read back by the field.
         rows = [(encrypt(value), id_number_digest(value), pk) for pk, value in _rows(cursor, table)
-                if len(value) == 18]  # a plain number; a Fernet token is ~120 characters
+                if not value.startswith(FERNET_PREFIX)]
         cursor.executemany(f"UPDATE {table} SET id_number = %s, id_number_digest = %s WHERE id = %s", rows)
 
 
@@ -34,7 +40,7 @@ def decrypt_id_numbers(apps, schema_editor):
 
     table = apps.get_model("members", "Person")._meta.db_table
     with schema_editor.connection.cursor() as cursor:
-        rows = [(decrypt(value), pk) for pk, value in _rows(cursor, table) if len(value) > 18]
+        rows = [(decrypt(value), pk) for pk, value in _rows(cursor, table) if value.startswith(FERNET_PREFIX)]
         cursor.executemany(f"UPDATE {table} SET id_number = %s, id_number_digest = '' WHERE id = %s", rows)
 
 

@@ -167,7 +167,8 @@ def test_session_api_calls_need_the_verified_session(admin_user):
 
 
 def test_user_token_is_a_machine_credential(admin_user, api):
-    # Issued only with a code (below); once issued, used without one.
+    # Issued only with a code (below), after the authenticator; once issued, used without one.
+    confirmed_device(admin_user)
     assert api.as_user(admin_user).get("/api/v1/chambers/").status_code == 200
 
 
@@ -186,6 +187,22 @@ def test_token_endpoint_wants_the_code(admin_user, secretary):
     response = client.post("/api/v1/auth/token/", {"username": secretary.username, "password": PASSWORD},
                            format="json")
     assert response.status_code == 200
+
+
+def test_a_token_from_before_two_factor_is_refused_until_renewed(admin_user):
+    from rest_framework.authtoken.models import Token
+
+    old = Token.objects.create(user=admin_user)  # issued while two-factor was off
+    device = confirmed_device(admin_user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + old.key)
+    response = client.get("/api/v1/chambers/")
+    assert response.status_code in (401, 403) and "双重验证" in response.json()["detail"]
+    body = {"username": admin_user.username, "password": PASSWORD, "otp": code_for(device)}
+    new = APIClient().post("/api/v1/auth/token/", body, format="json").json()["token"]
+    assert new != old.key and not Token.objects.filter(key=old.key).exists()
+    client.credentials(HTTP_AUTHORIZATION="Token " + new)
+    assert client.get("/api/v1/chambers/").status_code == 200
 
 
 def test_operator_reset_command(reviewer):

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from chamber.crypto import id_number_digest
@@ -315,3 +316,28 @@ def test_anonymise_dry_run_and_retention_setting(chamber, old_term, settings):
     assert "1 people would be anonymised" in out.getvalue()
     with scopes_disabled():
         assert Person.objects.get(pk=person.pk).anonymised_at is None
+
+
+def test_anonymise_keeps_who_still_takes_part_and_blanks_the_copies(chamber, old_term, admin_user):
+    from events.models import Registration
+    from events.services.events import event_create
+
+    def event_on(day):
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+        return event_create(chamber=chamber, actor=admin_user, title="活动{}".format(day), kind="training",
+                            starts_at=start, ends_at=start + datetime.timedelta(hours=2), place="会议室")
+
+    with scope(chamber=chamber):
+        active = person_create(chamber=chamber, actor=None, name="冯活跃")
+        officer_appoint(term=old_term, actor=None, person=active, post=Post.SUPERVISOR)
+        Registration.objects.create(chamber=chamber, event=event_on(datetime.date.today() - datetime.timedelta(days=30)),
+                                    person=active, attendee_name="冯活跃", attendee_mobile=MOBILE)
+        gone = person_create(chamber=chamber, actor=None, name="陈旧人", mobile=MOBILE)
+        officer_appoint(term=old_term, actor=None, person=gone, post=Post.SUPERVISOR)
+        old = Registration.objects.create(chamber=chamber, event=event_on(datetime.date(2013, 5, 8)), person=gone,
+                                          attendee_name="陈旧人", attendee_mobile=MOBILE)
+        assert set(people_to_anonymise(chamber=chamber, years=5)) == {gone}
+        assert anonymise_people(chamber=chamber, years=5) == (1, 1)
+        old.refresh_from_db()
+        assert (old.attendee_name, old.attendee_mobile) == ("已匿名{}".format(gone.pk), "")
+        assert Person.objects.get(pk=active.pk).anonymised_at is None

@@ -120,6 +120,13 @@ def test_app_role_sees_only_the_chamber_set(app_role, chamber, other_chamber, me
             assert cur.fetchone() == (False, False)
             assert _count(cur, "SELECT count(*) FROM pg_class WHERE relowner ="
                                " (SELECT oid FROM pg_roles WHERE rolname = current_user)") == 0
+            # The audit trail is append-only for the app: insert, read, null an actor; no more.
+            cur.execute("SELECT has_table_privilege('chamber_auditentry', 'INSERT'),"
+                        " has_table_privilege('chamber_auditentry', 'UPDATE'),"
+                        " has_table_privilege('chamber_auditentry', 'DELETE'),"
+                        " has_column_privilege('chamber_auditentry', 'actor_id', 'UPDATE'),"
+                        " has_column_privilege('chamber_auditentry', 'changes', 'UPDATE')")
+            assert cur.fetchone() == (True, False, False, True, False)
 
             # No chamber set: the rows exist, the role sees none of them.
             assert _count(cur, "SELECT count(*) FROM members_membership") == 0

@@ -72,6 +72,10 @@ def app_role_ensure(cursor, connection, *, role, owner, database_name, schema, p
         .format(_ident(connection, owner), q_schema, q_role),
         "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA {} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {}"
         .format(_ident(connection, owner), q_schema, q_role),
+        # The audit trail is append-only for the app (chamber.models.AuditEntry): no UPDATE or
+        # DELETE, but the actor column, which PostgreSQL nulls when a user is deleted.
+        "REVOKE UPDATE, DELETE ON {} FROM {}".format(_ident(connection, "chamber_auditentry"), q_role),
+        "GRANT UPDATE (actor_id) ON {} TO {}".format(_ident(connection, "chamber_auditentry"), q_role),
     ]
     for statement in statements:
         cursor.execute(statement)
