@@ -53,7 +53,8 @@ def _settings_from_environment(extra):
     code = ("import json, django; django.setup(); from django.conf import settings; "
             "print(json.dumps(settings.STORAGES))")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("OBJECT_STORAGE_")}
-    environment.update(DJANGO_SETTINGS_MODULE="chamber.settings.production", SECRET_KEY="x" * 50, **extra)
+    environment.update(DJANGO_SETTINGS_MODULE="chamber.settings.production", SECRET_KEY="x" * 50,
+                           ID_NUMBER_KEYS="dGVzdHMtb25seS1pZC1udW1iZXIta2V5LTAwMDAwMDE=", ID_NUMBER_DIGEST_KEY="tests-only", **extra)
     out = subprocess.run([sys.executable, "-c", code], env=environment, cwd=django_settings.BASE_DIR,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

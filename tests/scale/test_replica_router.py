@@ -153,7 +153,8 @@ def test_the_environment_makes_the_alias():
             "print(json.dumps({'aliases': sorted(settings.DATABASES), 'routers': settings.DATABASE_ROUTERS, "
             "'replica': settings.DATABASES.get('replica', {}).get('HOST')}))")
     base = {k: v for k, v in os.environ.items() if k not in ("REPLICA_DATABASE_URL", "DATABASE_URL")}
-    base.update(DJANGO_SETTINGS_MODULE="chamber.settings.production", SECRET_KEY="x" * 50)
+    base.update(DJANGO_SETTINGS_MODULE="chamber.settings.production", SECRET_KEY="x" * 50,
+                ID_NUMBER_KEYS="dGVzdHMtb25seS1pZC1udW1iZXIta2V5LTAwMDAwMDE=", ID_NUMBER_DIGEST_KEY="tests-only")
 
     def run(extra):
         out = subprocess.run([sys.executable, "-c", code], env={**base, **extra}, cwd=django_settings.BASE_DIR,

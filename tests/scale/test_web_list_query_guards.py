@@ -506,6 +506,7 @@ _GROUPS = {
     ],
     "a form of fixed fields (its choices: ranks, branches, kinds, a search's results or a capped member list)": [
         "login", "password_change", "password_reset", "password_reset_confirm", "inbox:preferences",
+        "twofactor-setup", "twofactor-verify",
         "members:create", "members:edit", "members:person_create", "members:person_edit", "members:contact_add",
         "members:officers_term_new", "members:officers_term_edit", "members:officers_end",
         "members:portal_edit_profile", "members:portal_contact_add", "members:portal_contact_edit",
@@ -536,6 +537,7 @@ _GROUPS = {
         "members:approval_detail", "members:dues_invoice", "members:dues_receipt", "charity:receipt",
         "events:registration_pass", "events:portal_pass", "events:visit_detail",
         "certificates:detail", "verify:certificate",
+        "members:portal_consent",  # the people linked to the representative's own log-in
     ],
     "one score sheet over the rubric's indicators (a rubric's size, read as on evaluations:version_detail)": [
         "evaluations:sheet", "evaluations:consensus_sheet", "evaluations:sheet_detail", "evaluations:self_assessment",

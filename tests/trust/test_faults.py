@@ -300,7 +300,8 @@ def test_a_worker_killed_mid_batch_leaves_the_batch_done_once(private_redis, cha
             return DocumentBatch.objects.filter(pk=batch.pk, status=status, **more).exists()
 
     env = {"PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT), "CELERY_VISIBILITY_TIMEOUT": "3"}
-    sender = Celery(broker=redis_url)
+    # Not the current app: shared tasks sent later in the session would go to this broker.
+    sender = Celery(broker=redis_url, set_as_current=False)
     with celery_worker(redis_url=redis_url, env=env, name="doomed") as doomed:
         sender.send_task("chamber.documents.tasks.document_batch_render", args=[batch.pk])
         deadline = time.monotonic() + 90
