@@ -15,13 +15,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from chamber.access import MEMBERS_VIEW, REPORTS_MANAGE
 from chamber.documents.views import WholeChamberMixin
 from chamber.forms import add_service_errors
+from chamber.mixins import safe_next_url
 from events.selectors.events import query_int
 
 from .forms import ReportInputsForm, WorkRecordForm, kinds_using
@@ -62,11 +62,7 @@ class RecordsMixin(WholeChamberMixin):
     def next_url(self, default):
         """Where to go after a save: `next` when it is a URL of this site, else `default`
         (an address from the query string must not send the user elsewhere)."""
-        target = self.request.POST.get("next") or self.request.GET.get("next")
-        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()},
-                                                       require_https=self.request.is_secure()):
-            return target
-        return default
+        return safe_next_url(self.request, default)
 
     def next_param(self):
         """The `next` to carry through the form (checked only when it is used)."""

@@ -10,9 +10,10 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+
+from chamber.mixins import full_page_redirect
 
 LAST_ACTIVITY_KEY = "_chamber_last_activity"
 # Refresh the stored time only when it is this old: fewer session writes, and the timeout
@@ -46,9 +47,4 @@ class IdleSessionTimeoutMiddleware:
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": message}, status=401)
         messages.info(request, message)
-        url = "{}?next={}".format(settings.LOGIN_URL, quote(request.get_full_path()))
-        if request.headers.get("HX-Request") == "true":
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
-            return response
-        return redirect(url)
+        return full_page_redirect(request, "{}?next={}".format(settings.LOGIN_URL, quote(request.get_full_path())))

@@ -18,10 +18,9 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -30,6 +29,7 @@ from django_otp import match_token, user_has_device
 from django_scopes import scopes_disabled
 
 from chamber.forms import StyledFormMixin
+from chamber.mixins import full_page_redirect, safe_next_url
 from chamber.models import Role, RoleKind
 
 from . import services
@@ -55,12 +55,8 @@ def _is_verified(user):
     return bool(is_verified and is_verified())
 
 
-def _safe_next(request, default="/"):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return target
-    return default
+def _safe_next(request):
+    return safe_next_url(request, "/")
 
 
 class TwoFactorMiddleware:
@@ -94,13 +90,7 @@ class TwoFactorMiddleware:
             return JsonResponse({"detail": _("Two-factor verification is required: log in on the "
                                              "website and enter your authenticator code.")}, status=403)
         page = "twofactor-verify" if user_has_device(user) else "twofactor-setup"
-        url = "{}?next={}".format(reverse(page), quote(request.get_full_path()))
-        if request.headers.get("HX-Request") == "true":
-            # A fragment request: make htmx load the whole page there instead.
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
-            return response
-        return redirect(url)
+        return full_page_redirect(request, "{}?next={}".format(reverse(page), quote(request.get_full_path())))
 
 
 class TokenForm(StyledFormMixin, forms.Form):

@@ -8,12 +8,11 @@ service call in one transaction; its errors come back keyed "<part>.<field>" and
 under their fields, with what the user typed kept.
 """
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,7 +20,8 @@ from django.views.generic import TemplateView
 from chamber.access import EVENTS_VIEW, MEMBERS_CHANGE, MEMBERS_VIEW, MONEY_VIEW, PERSONAL_DATA, REQUESTS_VIEW
 from chamber.api.serializers import visible_id_number, visible_mobile
 from chamber.audit import audit_personal_data_view
-from chamber.mixins import ChamberViewMixin
+from chamber.audit_selectors import action_label, field_label, value_text
+from chamber.mixins import ChamberViewMixin, safe_next_url
 from members.forms.profile import (
     LIVE_FIELDS,
     ContactAddForm,
@@ -56,43 +56,21 @@ def can_change_member(access, membership):
     return access.has(MEMBERS_CHANGE) and access.covers_any(MEMBERS_CHANGE, membership.branch_list)
 
 
-def _audit_action(action):
-    labels = {
-        "create": _("Created"), "update": _("Changed"), "contact": _("Contacts"),
-        "grant representative": _("Representative granted"), "revoke representative": _("Representative removed"),
-    }
-    if action.startswith("figures "):
-        return _("Annual figures {year}").format(year=action.split(" ", 1)[1])
-    return labels.get(action, action)
-
-
 def _audit_field(model, name):
-    """A changed field's label: from the record's model, else from the annual figures or
-    contacts recorded on an enterprise, else the stored name (a field since removed)."""
-    if name == "representative":
-        return _("Representative")
-    if name == "contact":
-        return str(Contact._meta.verbose_name)
+    """A changed field's label (the audit log's own), also for the annual figures and
+    contacts recorded on an enterprise's entries."""
     for candidate in (model, AnnualFigures, Contact):
-        try:
-            return str(candidate._meta.get_field(name).verbose_name)
-        except (AttributeError, FieldDoesNotExist):
-            continue
+        label = field_label(candidate, name)
+        if label != name:
+            return label
     return name
 
 
 def _audit_value(name, value, shown):
-    if value in (None, ""):
-        return "—"
-    if value is True or value is False:
-        return _("Yes") if value else _("No")
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    if name == "mobile":
-        return visible_mobile(str(value), shown)
-    if name == "id_number":
-        return visible_id_number(str(value), shown) if value != "***" else value
-    return str(value)
+    """As on the audit log, with mobiles and ID numbers shown as this reader sees them."""
+    if value not in (None, "") and name in ("mobile", "id_number") and "*" not in str(value):
+        return (visible_mobile if name == "mobile" else visible_id_number)(str(value), shown)
+    return value_text(value)
 
 
 def audit_rows(entries, shown):
@@ -105,7 +83,7 @@ def audit_rows(entries, shown):
             (_audit_field(model, name), _audit_value(name, pair[0], shown), _audit_value(name, pair[1], shown))
             for name, pair in (entry.changes or {}).items() if isinstance(pair, (list, tuple)) and len(pair) == 2
         ]
-        rows.append({"entry": entry, "action": _audit_action(entry.action), "changes": changes})
+        rows.append({"entry": entry, "action": action_label(entry.action), "changes": changes})
     return rows
 
 
@@ -123,14 +101,6 @@ def put_errors(forms_by_part, exc):
             form.add_error(field, errors)
         else:
             (form or first).add_error(None, errors)
-
-
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
-        return target
-    return default
 
 
 class MemberMixin(ChamberViewMixin):
@@ -304,7 +274,7 @@ class PersonCreateView(MemberMixin, View):
                                self.validate_url())
 
     def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": self.form(), "next": _safe_next(request, "")})
+        return render(request, self.template_name, {"form": self.form(), "next": safe_next_url(request, "")})
 
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST)
@@ -320,8 +290,8 @@ class PersonCreateView(MemberMixin, View):
                 if not reach.prefetch_related(None).filter(pk=person.pk).exists():
                     # A branch secretary reaches people through their members' contacts only.
                     default = request.path
-                return HttpResponseRedirect(_safe_next(request, default))
-        return render(request, self.template_name, {"form": form, "next": _safe_next(request, "")})
+                return HttpResponseRedirect(safe_next_url(request, default))
+        return render(request, self.template_name, {"form": form, "next": safe_next_url(request, "")})
 
 
 class PersonEditView(MemberMixin, View):
@@ -344,7 +314,7 @@ class PersonEditView(MemberMixin, View):
     def render_page(self, person, form):
         return render(self.request, self.template_name, {
             "form": form, "person": person, "memberships": person_memberships(person=person),
-            "next": _safe_next(self.request, ""),
+            "next": safe_next_url(self.request, ""),
         })
 
     def get(self, request, *args, **kwargs):
@@ -364,7 +334,7 @@ class PersonEditView(MemberMixin, View):
             else:
                 messages.success(request, _("Changes saved."))
                 default = reverse("members:person_edit", kwargs={"chamber": self.chamber.slug, "pk": person.pk})
-                return HttpResponseRedirect(_safe_next(request, default))
+                return HttpResponseRedirect(safe_next_url(request, default))
             person.refresh_from_db()  # the service may have changed it before failing
         return self.render_page(person, form)
 
