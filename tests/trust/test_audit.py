@@ -448,3 +448,26 @@ def test_entries_are_never_changed_or_deleted(chamber, some_changes):
     model_admin = admin.site._registry[AuditEntry]
     assert not model_admin.has_change_permission(None) and not model_admin.has_delete_permission(None)
     assert not model_admin.has_add_permission(None)
+
+
+def test_a_birth_date_beside_an_id_number_is_kept_as_its_year():
+    """Digits 7-14 of an ID number are the birth date: with the masked number beside it, the
+    full date would give the number back."""
+    from chamber.audit import clean_changes
+    from chamber.validators import mask_id_number
+
+    number = make_id_number(7)
+    changes = clean_changes({"id_number": ["", number], "birth_date": [None, datetime.date(1980, 5, 17)]})
+    assert changes["id_number"] == ["", mask_id_number(number)]
+    assert changes["birth_date"] == [None, "1980-**-**"]
+    assert "0517" not in str(changes)
+
+
+@pytest.mark.parametrize("params", [
+    {"actor": "²"}, {"actor": "9" * 30}, {"since": "0001-01-01"}, {"until": "9999-12-31"}, {"since": "2026-13-01"},
+])
+def test_odd_filters_are_ignored_not_errors(params):
+    from chamber.audit_selectors import audit_filters
+
+    filters = audit_filters(params)
+    assert (filters["actor"], filters["since"], filters["until"]) == (None, None, None)

@@ -232,3 +232,21 @@ def test_pages_work_under_the_app_role_and_show_one_chamber(client, chamber, oth
 def test_api_chamber_list_under_the_app_role(api, chamber, secretary, as_app_role):
     response = api.as_user(secretary).get("/api/v1/chambers/")
     assert [c["slug"] for c in response.json()["results"]] == [chamber.slug]
+
+
+@pytest.mark.parametrize("sql, carries", [
+    ("SELECT 1", True),
+    ("  (SELECT 1) UNION (SELECT 2)", True),
+    ("/* a comment */ SELECT 1", True),
+    ("-- a comment\nUPDATE t SET a = 1", True),
+    ("EXPLAIN SELECT 1", True),
+    ("VALUES (1)", True),
+    ("FETCH 10 FROM c", True),
+    ("BEGIN", False),
+    ("SAVEPOINT s1", False),
+    ("SET TIME ZONE 'UTC'", False),
+])
+def test_which_statements_carry_the_chamber_set(sql, carries):
+    """Every statement that reads or writes rows is sent with the chamber set; a stale set
+    from a reused connection could otherwise answer it (transaction control needs none)."""
+    assert bool(rls._DATA_STATEMENT.match(sql)) is carries
